@@ -1,0 +1,30 @@
+"""lkcourse: the helper package of the course on weight regularization and activations.
+
+``import lkcourse as lk`` gives the whole public API at the top level, e.g.
+``lk.L1``, ``lk.fit_linear``, ``lk.activation``, ``lk.MLP``, ``lk.AdamW``,
+``lk.train``, ``lk.datasets``, ``lk.Explorer``, ``lk.check_grad``.
+Implementation lives in one module per concept; each module's ``__all__`` lists
+what it exports, and this file re-exports them all.
+"""
+from . import (_validation, activations, datasets, explore, explorers, gradcheck,
+               linear, nn, optim, penalties, source, training)
+from ._validation import *  # noqa: F401,F403
+from .activations import *  # noqa: F401,F403
+from .explore import *  # noqa: F401,F403
+from .explorers import *  # noqa: F401,F403
+from .gradcheck import *  # noqa: F401,F403
+from .linear import *  # noqa: F401,F403
+from .nn import *  # noqa: F401,F403
+from .optim import *  # noqa: F401,F403
+from .penalties import *  # noqa: F401,F403
+from .source import *  # noqa: F401,F403
+from .training import *  # noqa: F401,F403
+
+__version__ = "0.1.0"
+
+__all__ = ["datasets"] + [
+    name
+    for module in (_validation, activations, explore, explorers, gradcheck, linear, nn,
+                   optim, penalties, source, training)
+    for name in module.__all__
+]

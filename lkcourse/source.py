@@ -1,0 +1,74 @@
+"""Show a library function's source in a notebook, so readers see the tested code."""
+from __future__ import annotations
+
+import inspect
+import textwrap
+
+from ._validation import fail
+
+__all__ = ["show_source", "SourceCode"]
+
+
+class SourceCode:
+    """The source text of a Python object, rendered as highlighted code in notebooks.
+
+    ``str(src)`` is the plain text; in Jupyter and in the built book the object
+    displays as a syntax-highlighted block (HTML when Pygments is available,
+    Markdown otherwise).
+    """
+
+    def __init__(self, text, name):
+        self.text = text
+        self.name = name
+
+    def __str__(self):
+        return self.text
+
+    def __repr__(self):
+        return self.text
+
+    def _repr_markdown_(self):
+        return f"```python\n{self.text}```"
+
+    def _repr_html_(self):
+        try:
+            from pygments import highlight
+            from pygments.formatters import HtmlFormatter
+            from pygments.lexers import PythonLexer
+        except ImportError:  # pragma: no cover - pygments ships with Jupyter
+            return None
+        fmt = HtmlFormatter(noclasses=True, style="friendly")
+        return (f'<div class="lk-source" title="source of {self.name}">'
+                f"{highlight(self.text, PythonLexer(), fmt)}</div>")
+
+
+def show_source(obj):
+    """Return the source code of a function, class or method for display.
+
+    Parameters
+    ----------
+    obj : function, class or method
+        Typically something from :mod:`lkcourse`, e.g. ``lk.check_grad``.
+
+    Returns
+    -------
+    SourceCode
+        Displays as highlighted code in a notebook; ``str()`` gives the text.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``obj`` has no Python source (a builtin, a number, ...).
+
+    Examples
+    --------
+    >>> import lkcourse as lk
+    >>> print(str(lk.show_source(lk.show_source)).splitlines()[0])
+    def show_source(obj):
+    """
+    try:
+        text = inspect.getsource(obj)
+    except (TypeError, OSError):
+        fail("obj", "show_source", "a function, class or method with Python source", obj)
+    name = getattr(obj, "__qualname__", getattr(obj, "__name__", "object"))
+    return SourceCode(textwrap.dedent(text), name)
