@@ -1,0 +1,407 @@
+r"""Optimizers that reproduce PyTorch's update rules, in numpy.
+
+Pure functions hold the math (:func:`sgd_update`, :func:`adam_update`: arrays in,
+new arrays out, nothing mutated). Small classes (:class:`SGD`, :class:`SGDW`,
+:class:`Adam`, :class:`AdamW`) keep the per-parameter state (momentum buffer, moments,
+step count) in ``opt.state[name]`` and update a params dict in place with
+``opt.step(params, grads)``.
+
+Two ways to shrink weights, and the difference the course is about:
+
+- **L2 through the gradient** (``SGD``, ``Adam``; PyTorch's ``weight_decay``
+  argument of those two): the optimizer sees :math:`g + \lambda' w`, so the decay
+  term goes through momentum and Adam's scaling.
+- **Decoupled weight decay** (``SGDW``, ``AdamW``): :math:`w \leftarrow w - \eta
+  \lambda' w` is applied directly, outside momentum and outside Adam's scaling.
+
+For plain SGD the two coincide; with momentum or Adam they do not. Note the factor
+2: a loss term ``lk.L2(lam)`` (:math:`\lambda \lVert w\rVert^2`) has gradient
+:math:`2\lambda w`, so it equals ``weight_decay = 2 * lam``.
+
+Every optimizer takes ``decay``, a predicate ``decay(name, array) -> bool`` choosing
+the parameters that decay (default None: all of them, as in PyTorch). Pass
+:func:`decay_weights_only` to leave the biases alone.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._validation import InvalidParameterError, check_real, fail
+
+__all__ = ["sgd_update", "adam_update", "SGD", "SGDW", "Adam", "AdamW",
+           "decay_weights_only"]
+
+
+def decay_weights_only(name, array):
+    """Decay predicate that selects the weight matrices ``W1, W2, ...``, not biases.
+
+    Parameters
+    ----------
+    name : str
+        Parameter name, e.g. ``"W1"`` or ``"b1"``.
+    array : ndarray
+        The parameter (unused; part of the predicate signature).
+
+    Returns
+    -------
+    bool
+        True when ``name`` starts with ``"W"``.
+
+    Examples
+    --------
+    >>> import lkcourse as lk
+    >>> opt = lk.AdamW(lr=1e-3, weight_decay=0.1, decay=lk.decay_weights_only)
+    >>> lk.decay_weights_only("W1", None), lk.decay_weights_only("b1", None)
+    (True, False)
+    """
+    return name.startswith("W")
+
+
+def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=False):
+    r"""One SGD step: PyTorch's ``torch.optim.SGD`` rule, or its decoupled variant.
+
+    Parameters
+    ----------
+    w, g : ndarray
+        Parameter and its gradient (same shape).
+    buf : ndarray or None
+        Momentum buffer from the previous step (None on the first step).
+    lr : float
+        Learning rate :math:`\eta`.
+    momentum : float
+        Momentum coefficient :math:`\mu` (0: no buffer).
+    weight_decay : float
+        Coefficient :math:`\lambda'`.
+    decoupled : bool
+        False: L2 through the gradient (``SGD``). True: decoupled decay (``SGDW``).
+
+    Returns
+    -------
+    w_new : ndarray
+    buf_new : ndarray or None
+        The new momentum buffer (None when ``momentum == 0``).
+
+    Notes
+    -----
+    Coupled (PyTorch SGD, dampening 0, no Nesterov):
+
+    .. math::
+        d = g + \lambda' w, \quad
+        b = d \text{ (first step) or } \mu b + d, \quad
+        w \leftarrow w - \eta b .
+
+    Decoupled (SGDW), in this order, both terms computed from the old :math:`w`:
+
+    .. math::
+        b = g \text{ (first step) or } \mu b + g, \quad
+        w \leftarrow (w - \eta \lambda' w) - \eta b .
+
+    Without momentum both give :math:`w - \eta g - \eta\lambda' w`.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> w, buf = lk.sgd_update(np.array([1.0]), np.array([0.5]), lr=0.1,
+    ...                        weight_decay=0.1)
+    >>> w                      # 1 - 0.1 * (0.5 + 0.1 * 1)
+    array([0.94])
+    """
+    if weight_decay != 0:
+        if decoupled:
+            w = w - (lr * weight_decay) * w
+        else:
+            g = g + weight_decay * w
+    if momentum != 0:
+        buf = g.copy() if buf is None else momentum * buf + g
+        g = buf
+    return w - lr * g, buf
+
+
+def adam_update(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                decoupled=False):
+    r"""One Adam step, PyTorch's ``torch.optim.Adam`` / ``AdamW`` rule to round-off.
+
+    Parameters
+    ----------
+    w, g : ndarray
+        Parameter and its gradient.
+    m, v : ndarray
+        First and second moment estimates (zeros before the first step).
+    t : int, >= 1
+        Number of this step (1 on the first step), for the bias corrections.
+    lr : float
+        Learning rate :math:`\eta`.
+    betas : (float, float)
+        :math:`(\beta_1, \beta_2)`.
+    eps : float
+        :math:`\epsilon`, added to :math:`\sqrt{\hat v}`.
+    weight_decay : float
+        Coefficient :math:`\lambda'`.
+    decoupled : bool
+        False: L2 through the gradient (Adam). True: decoupled (AdamW).
+
+    Returns
+    -------
+    w_new, m_new, v_new : ndarray
+
+    Notes
+    -----
+    Adam: :math:`g \leftarrow g + \lambda' w`. AdamW: first
+    :math:`w \leftarrow w - \eta\lambda' w`. Then, with :math:`c_1 = 1 - \beta_1^t`,
+    :math:`c_2 = 1 - \beta_2^t`,
+
+    .. math::
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \quad
+        w \leftarrow w - \frac{\eta}{c_1} \, \frac{m}{\sqrt{v}/\sqrt{c_2} + \epsilon},
+
+    the same operations in the same order as PyTorch's single-tensor code
+    (``m`` is updated as ``m + (1 - beta1) * (g - m)``, PyTorch's ``lerp``). On the
+    first step :math:`m/\sqrt{v}` is :math:`\operatorname{sign}(g)`, so every
+    coordinate moves by about :math:`\eta`.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> z = np.zeros(2)
+    >>> w, m, v = lk.adam_update(np.array([1.0, 1.0]), np.array([3.0, -0.02]), z, z, 1,
+    ...                          lr=0.1)
+    >>> np.round(w, 6)
+    array([0.9, 1.1])
+    """
+    beta1, beta2 = betas
+    if weight_decay != 0:
+        if decoupled:
+            w = w * (1 - lr * weight_decay)
+        else:
+            g = g + weight_decay * w
+    m = m + (1 - beta1) * (g - m)
+    v = beta2 * v + (1 - beta2) * g * g
+    bias_correction1 = 1 - beta1 ** t
+    bias_correction2_sqrt = math.sqrt(1 - beta2 ** t)
+    step_size = lr / bias_correction1
+    denom = np.sqrt(v) / bias_correction2_sqrt + eps
+    return w - step_size * (m / denom), m, v
+
+
+class _Optimizer:
+    """Shared machinery: validation, the decay predicate, in-place ``step``."""
+
+    def __init__(self, lr, weight_decay, decay):
+        name = type(self).__name__
+        self.lr = check_real(lr, "lr", name, low=0, low_open=True)
+        self.weight_decay = check_real(weight_decay, "weight_decay", name, low=0)
+        if decay is not None and not callable(decay):
+            fail("decay", name, "None or a callable decay(name, array) -> bool", decay)
+        self.decay = decay
+        self.state = {}
+
+    def _wd(self, name, w):
+        if self.weight_decay == 0 or self.decay is None or self.decay(name, w):
+            return self.weight_decay
+        return 0.0
+
+    def step(self, params, grads):
+        """Update every array of ``params`` in place from ``grads`` (same keys)."""
+        if params.keys() != grads.keys():
+            raise InvalidParameterError(
+                f"The 'grads' parameter of {type(self).__name__}.step must have the "
+                f"same keys as params. Got {sorted(grads)} for params "
+                f"{sorted(params)} instead.")
+        for name, w in params.items():
+            g = grads[name]
+            if np.shape(g) != w.shape:
+                raise InvalidParameterError(
+                    f"The 'grads' parameter of {type(self).__name__}.step must have "
+                    f"the shapes of params. Got {np.shape(g)} for {name!r} of shape "
+                    f"{w.shape} instead.")
+            w[...] = self._update(name, w, g)
+
+    def reset(self):
+        """Forget the state (momentum buffers, moments, step counts)."""
+        self.state = {}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._shown)
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(_Optimizer):
+    r"""Stochastic gradient descent, exactly ``torch.optim.SGD``.
+
+    Parameters
+    ----------
+    lr : float, > 0
+        Learning rate.
+    momentum : float, 0 <= momentum < 1
+        Momentum (heavy ball, dampening 0, no Nesterov, as PyTorch's defaults).
+    weight_decay : float, >= 0
+        L2 coefficient added to the gradient (:math:`g + \lambda' w`), before
+        momentum. Equivalent to adding ``lk.L2(weight_decay / 2)`` to the loss.
+    decay : callable or None
+        ``decay(name, array) -> bool``: which params get ``weight_decay`` (default all).
+
+    Notes
+    -----
+    See :func:`sgd_update` (``decoupled=False``) for the exact rule.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> params = {"W1": np.array([1.0, -2.0])}
+    >>> opt = lk.SGD(lr=0.1, momentum=0.9)
+    >>> for _ in range(2):
+    ...     opt.step(params, {"W1": np.array([1.0, 1.0])})
+    >>> params["W1"]           # steps of 0.1, then 0.1 * (0.9 + 1)
+    array([ 0.71, -2.29])
+    """
+
+    _shown = ("lr", "momentum", "weight_decay")
+    _decoupled = False
+
+    def __init__(self, lr, momentum=0.0, weight_decay=0.0, *, decay=None):
+        super().__init__(lr, weight_decay, decay)
+        self.momentum = check_real(momentum, "momentum", type(self).__name__, low=0,
+                                   high=1, high_open=True)
+
+    def _update(self, name, w, g):
+        buf = self.state.get(name)
+        w, buf = sgd_update(w, g, buf, lr=self.lr, momentum=self.momentum,
+                            weight_decay=self._wd(name, w), decoupled=self._decoupled)
+        if buf is not None:
+            self.state[name] = buf
+        return w
+
+
+class SGDW(SGD):
+    r"""SGD with decoupled weight decay (Loshchilov and Hutter's SGDW).
+
+    Parameters
+    ----------
+    lr : float, > 0
+        Learning rate.
+    momentum : float, 0 <= momentum < 1
+        Momentum, applied to the raw gradient only.
+    weight_decay : float, >= 0
+        Decoupled decay: :math:`w \leftarrow w - \eta\lambda' w`, outside the buffer.
+    decay : callable or None
+        ``decay(name, array) -> bool``: which params decay (default all).
+
+    Notes
+    -----
+    Order of one step (see :func:`sgd_update` with ``decoupled=True``): update the
+    buffer with the raw gradient, then :math:`w \leftarrow (w - \eta\lambda' w) - \eta
+    b`; both terms use the weights from before the step. Without momentum this is
+    :class:`SGD` with the same ``weight_decay``; with momentum it is not. PyTorch
+    has no SGDW; with a constant learning rate this is the paper's Algorithm 1
+    (their :math:`\eta` sits inside the buffer, which only matters for schedules).
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> params = {"W1": np.array([1.0])}
+    >>> lk.SGDW(lr=0.1, weight_decay=0.5).step(params, {"W1": np.array([0.0])})
+    >>> params["W1"]           # 1 - 0.1 * 0.5 * 1
+    array([0.95])
+    """
+
+    _decoupled = True
+
+
+class Adam(_Optimizer):
+    r"""Adam, exactly ``torch.optim.Adam`` (``amsgrad=False``).
+
+    Parameters
+    ----------
+    lr : float, > 0
+        Learning rate.
+    betas : (float, float), each in [0, 1)
+        Decay rates of the first and second moment estimates.
+    eps : float, > 0
+        Added to the bias-corrected :math:`\sqrt{\hat v}`.
+    weight_decay : float, >= 0
+        L2 coefficient added to the gradient *before* the moments, so it is rescaled
+        by Adam like the gradient (this is not weight decay; see :class:`AdamW`).
+    decay : callable or None
+        ``decay(name, array) -> bool``: which params get ``weight_decay`` (default all).
+
+    Notes
+    -----
+    See :func:`adam_update` for the exact rule. The step count is kept per parameter,
+    as PyTorch does.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> params = {"W1": np.array([1.0, 1.0])}
+    >>> lk.Adam(lr=0.01).step(params, {"W1": np.array([5.0, -0.1])})
+    >>> np.round(params["W1"], 6)       # the first step moves each coordinate by lr
+    array([0.99, 1.01])
+    """
+
+    _shown = ("lr", "betas", "eps", "weight_decay")
+    _decoupled = False
+
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, *,
+                 decay=None):
+        super().__init__(lr, weight_decay, decay)
+        name = type(self).__name__
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):
+            fail("betas", name, "a pair (beta1, beta2) of floats in [0, 1)", betas)
+        self.betas = (check_real(b1, "betas[0]", name, low=0, high=1, high_open=True),
+                      check_real(b2, "betas[1]", name, low=0, high=1, high_open=True))
+        self.eps = check_real(eps, "eps", name, low=0, low_open=True)
+
+    def _update(self, name, w, g):
+        st = self.state.get(name)
+        if st is None:
+            st = self.state[name] = {"t": 0, "m": np.zeros_like(w), "v": np.zeros_like(w)}
+        st["t"] += 1
+        w, st["m"], st["v"] = adam_update(
+            w, g, st["m"], st["v"], st["t"], lr=self.lr, betas=self.betas, eps=self.eps,
+            weight_decay=self._wd(name, w), decoupled=self._decoupled)
+        return w
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay, exactly ``torch.optim.AdamW``.
+
+    Parameters
+    ----------
+    lr : float, > 0
+        Learning rate.
+    betas : (float, float), each in [0, 1)
+        Decay rates of the moment estimates.
+    eps : float, > 0
+        Added to the bias-corrected :math:`\sqrt{\hat v}`.
+    weight_decay : float, >= 0
+        Decoupled decay, default 0.01 as in PyTorch: each step first does
+        :math:`w \leftarrow w (1 - \eta\lambda')`, then the Adam step on the raw
+        gradient.
+    decay : callable or None
+        ``decay(name, array) -> bool``: which params decay (default all).
+
+    Notes
+    -----
+    See :func:`adam_update` with ``decoupled=True``. The decay is multiplied by
+    ``lr`` (PyTorch's convention), unlike the paper's schedule multiplier.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> params = {"W1": np.array([2.0]), "b1": np.array([2.0])}
+    >>> opt = lk.AdamW(lr=0.1, weight_decay=0.5, decay=lk.decay_weights_only)
+    >>> opt.step(params, {"W1": np.array([0.0]), "b1": np.array([0.0])})
+    >>> params                 # W1: 2 * (1 - 0.1 * 0.5); b1 untouched
+    {'W1': array([1.9]), 'b1': array([2.])}
+    """
+
+    _decoupled = True
+
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, *,
+                 decay=None):
+        super().__init__(lr, betas, eps, weight_decay, decay=decay)
