@@ -85,8 +85,8 @@ def check_grad(f, df, x, *, eps=1e-6, rtol=1e-5, atol=1e-7):
     >>> lk.check_grad(lambda w: float(np.sum(w**2)), lambda w: w, [0.5, -1.5])
     Traceback (most recent call last):
     ...
-    AssertionError: analytic and finite-difference gradients differ (max |diff| = 0.75)
-    analytic:  [ 0.5  -1.5 ]
+    AssertionError: analytic and finite-difference gradients differ (max |diff| = 1.5)
+    analytic:  [ 0.5 -1.5]
     numerical: [ 1. -3.]
     """
     if not callable(df):
