@@ -7,13 +7,14 @@ Implementation lives in one module per concept; each module's ``__all__`` lists
 what it exports, and this file re-exports them all.
 """
 from . import (_validation, activations, datasets, explore, explorers, gradcheck,
-               linear, nn, optim, penalties, source, training)
+               linear, metrics, nn, optim, penalties, source, training)
 from ._validation import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .explore import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
+from .metrics import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .penalties import *  # noqa: F401,F403
@@ -24,7 +25,7 @@ __version__ = "0.1.0"
 
 __all__ = ["datasets"] + [
     name
-    for module in (_validation, activations, explore, explorers, gradcheck, linear, nn,
-                   optim, penalties, source, training)
+    for module in (_validation, activations, explore, explorers, gradcheck, linear, metrics,
+                   nn, optim, penalties, source, training)
     for name in module.__all__
 ]
