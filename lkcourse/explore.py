@@ -36,25 +36,30 @@ Live path (the widget)
 - The layout is computed once (constrained layout, on the first frame) and then frozen,
   so the axes do not jump between frames.
 - On a control change the explorer recomputes (cached), redraws the same figure, renders
-  it with Agg to PNG bytes and swaps the ``ipywidgets.Image`` value: the image element
-  stays, no flicker. Rendered frames are cached too. ipywidgets is imported only in
-  :meth:`Explorer.widget`; without it (or without a kernel) the bundle simply lacks the
-  widget entry.
+  it with Agg and swaps the ``ipywidgets.Image`` value: the image element stays, no
+  flicker. Encoded frames are cached per value tuple and shared with the static twin,
+  so once the twin exists (it is built at display time) every move is a dictionary
+  look-up; a first visit costs one render (about 0.05-0.1 s on a laptop core).
+  ipywidgets is imported only in :meth:`Explorer.widget`; without it the bundle simply
+  lacks the widget entry. Outside a kernel (plain Python, nbclient during the book
+  build) ipywidgets still builds the widget on a dummy or recorded comm, harmlessly.
 
 Static twin (the book)
 ----------------------
 Every grid point is computed and drawn once, rendered at ``dpi`` and encoded as a
-palette PNG (``colors`` colours, Pillow ``quantize``; about a third of a full-colour
-PNG) or as lossy WebP (``image_format="webp"``). A 700 x 350 px line plot costs about
-12 kB, so a 40-frame explorer adds about 0.6 MB to its page; the constructor refuses
-grids larger than ``max_frames`` (default 120). Rendering costs about 0.1 s per frame,
-paid when the twin is first built (at display time). Set the environment variable
-``LKCOURSE_EXPLORER_TWIN=0`` in an interactive session to skip building twins (the
-widget still shows); the book build must leave it unset.
+palette PNG (``colors`` colours via Pillow ``quantize``: a third to a quarter of a
+full-colour PNG, and as fast to encode) or as lossy WebP (``image_format="webp"``).
+A 700 x 350 px line plot costs 6-15 kB, so a 40-frame explorer adds about 0.5 MB to
+its page; the constructor refuses grids larger than ``max_frames`` (default 120).
+Rendering costs 0.05-0.1 s per frame, paid once when the cell is displayed. Set the
+environment variable ``LKCOURSE_EXPLORER_TWIN=0`` in an interactive session to skip
+the twin (the widget then renders frames on demand); the book build must leave it
+unset.
 
 The image carries alt text naming the current values, the controls are native form
 elements (keyboard accessible: arrows, Home, End) with labels, and each twin has a
-unique id so several can share a page.
+unique id so several can share a page. The twin's text contains no TeX delimiters, so
+MathJax leaves it alone.
 """
 from __future__ import annotations
 
@@ -66,7 +71,6 @@ import itertools
 import json
 import numbers
 import os
-from collections import OrderedDict
 
 import numpy as np
 
@@ -77,7 +81,6 @@ __all__ = ["Explorer"]
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
 _OWNER = "Explorer"
 _TWIN_ENV = "LKCOURSE_EXPLORER_TWIN"
-_LIVE_CACHE_FRAMES = 256
 _counter = itertools.count(1)
 
 
@@ -223,11 +226,10 @@ class Explorer:
         if initial is not None:
             self._values.update(self._check_values(dict(initial), "initial"))
         self._cache = {}
-        self._live_frames = OrderedDict()
+        self._frames = {}
         self._fig = None
         self._drawn = None
         self._twin = None
-        self._twin_frames = None
         self._widget = None
         self._controls = {}
         self._image = None
@@ -345,7 +347,10 @@ class Explorer:
             self._fig.canvas.draw()
             self._fig.set_layout_engine("none")
 
-    def _render(self, key, *, live):
+    def _frame(self, key):
+        """The encoded image of grid point ``key`` (rendered once, then cached)."""
+        if key in self._frames:
+            return self._frames[key]
         from PIL import Image
 
         self._draw_key(key)
@@ -353,27 +358,18 @@ class Explorer:
         canvas.draw()
         img = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
         buf = io.BytesIO()
-        if live:
-            img.save(buf, format="png", compress_level=1)
-        elif self.image_format == "webp":
+        if self.image_format == "webp":
             img.save(buf, format="webp", quality=85, method=4)
         else:
             if self.colors is not None:
                 img = img.quantize(colors=self.colors, method=Image.Quantize.FASTOCTREE)
-            img.save(buf, format="png", optimize=True)
-        return buf.getvalue()
+            img.save(buf, format="png")
+        self._frames[key] = buf.getvalue()
+        return self._frames[key]
 
     def image(self):
-        """PNG bytes of the current figure, as the widget shows them (cached per value)."""
-        key = self._key(self._values)
-        if key in self._live_frames:
-            self._live_frames.move_to_end(key)
-            return self._live_frames[key]
-        png = self._render(key, live=True)
-        self._live_frames[key] = png
-        while len(self._live_frames) > _LIVE_CACHE_FRAMES:
-            self._live_frames.popitem(last=False)
-        return png
+        """The encoded image of the current values: what the widget and the twin show."""
+        return self._frame(self._key(self._values))
 
     def alt_text(self, values=None):
         """Alt text of the image for ``values`` (default: the current values)."""
@@ -390,14 +386,12 @@ class Explorer:
     def frames(self):
         """The static twin's frames: a list of ``(values, image_bytes)`` in grid order.
 
-        Every grid point is computed (cached) and drawn on the same figure. The figure
-        is redrawn for the current values the next time :attr:`figure` is read.
+        Every grid point is computed and rendered once (both cached, and shared with
+        the widget). The figure is redrawn for the current values the next time
+        :attr:`figure` is read.
         """
-        if self._twin_frames is None:
-            self._twin_frames = [(dict(zip(self.names, combo)),
-                                  self._render(combo, live=False))
-                                 for combo in itertools.product(*self.grids.values())]
-        return [(dict(v), b) for v, b in self._twin_frames]
+        return [(dict(zip(self.names, combo)), self._frame(combo))
+                for combo in itertools.product(*self.grids.values())]
 
     def to_html(self):
         """The static twin: self-contained HTML (frames, controls, inline JS, no network)."""
@@ -518,7 +512,7 @@ class Explorer:
             self._controls[name] = ctl
             controls.append(ctl)
         width = int(round(self.figsize[0] * self.dpi))
-        self._image = W.Image(value=self.image(), format="png",
+        self._image = W.Image(value=self.image(), format=self.image_format,
                               layout=W.Layout(width="100%", max_width=f"{width}px"))
         self._status = W.HTML(value="")
         parts = [W.HTML(value=f"<b>{html.escape(self.title)}</b>")] if self.title else []

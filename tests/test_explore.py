@@ -161,7 +161,8 @@ def test_widget_image_is_the_rendered_figure():
     fig = ex.figure
     fig.canvas.draw()
     direct = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
-    assert_allclose(img, direct, atol=0)
+    assert np.abs(img - direct).mean() < 2.0  # palette quantization only
+    assert np.abs(img - direct).max() < 64
 
 
 def test_error_in_compute_is_shown_in_the_widget_not_raised():
@@ -204,12 +205,16 @@ def test_frames_cover_the_grid_in_order_as_palette_pngs():
     assert len(compute.calls) == len(frames)
 
 
-def test_frame_looks_like_the_live_image():
-    ex, _ = make(initial={"p": 2, "kind": "sine"})
-    live = png_pixels(ex.image())
-    frame = dict((tuple(v.values()), b) for v, b in ex.frames())[(2, "sine")]
-    diff = np.abs(png_pixels(frame) - live)
-    assert diff.mean() < 2.0  # palette quantization only
+def test_widget_and_twin_share_frames():
+    pytest.importorskip("ipywidgets")
+    ex, compute = make(initial={"p": 2, "kind": "sine"})
+    frames = {tuple(v.values()): b for v, b in ex.frames()}
+    n = len(compute.calls)
+    ex.widget()
+    assert ex._image.value == frames[(2, "sine")]
+    ex.set(p=3, kind="power")
+    assert ex._image.value == frames[(3, "power")]
+    assert len(compute.calls) == n
 
 
 def test_figure_is_redrawn_for_the_current_values_after_building_frames():
