@@ -123,8 +123,13 @@ class MLP:
                 f"dropout={self.dropout})")
 
     def copy(self):
-        """An independent deep copy (parameters and dropout generator state)."""
-        return copy.deepcopy(self)
+        """An independent copy: new parameter arrays and dropout generator state (the
+        activation object is immutable and shared)."""
+        new = object.__new__(MLP)
+        new.__dict__.update(self.__dict__)
+        new.params = {k: v.copy() for k, v in self.params.items()}
+        new._rng = copy.deepcopy(self._rng)
+        return new
 
     # ---- forward and backward ---------------------------------------------------
     def _forward(self, X, rng=None):
