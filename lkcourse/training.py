@@ -175,7 +175,8 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
         Record the whole training set's loss/accuracy in evaluation mode at the end
         of each epoch (one extra forward pass) instead of the mini-batch average.
     callback : callable or None
-        ``callback(epoch, model, history)`` after each epoch; returning True stops.
+        ``callback(epoch, model, history)`` after each epoch (after its History
+        entries, before the early-stopping check); returning True stops.
 
     Returns
     -------
@@ -292,10 +293,10 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(loss=f"{tl:.4g}", refresh=False)
-                if patience is not None and wait >= patience:
+                if callback is not None and callback(epoch, model, hist):
                     hist.stopped_early = True
                     break
-                if callback is not None and callback(epoch, model, hist):
+                if patience is not None and wait >= patience:
                     hist.stopped_early = True
                     break
     finally:

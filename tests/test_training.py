@@ -1,0 +1,209 @@
+"""Tests for lkcourse.training: accuracy, determinism, bookkeeping, divergence, stopping."""
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+
+import lkcourse as lk
+from lkcourse import datasets as ds
+
+
+@pytest.mark.parametrize("data", ["moons", "xor"])
+def test_reaches_97_percent_training_accuracy(data):
+    X, y = getattr(ds, data)(300, noise=0.1 if data == "moons" else 0.05, rng=0)
+    model = lk.MLP([2, 32, 32, 1], "relu", rng=0)
+    hist = lk.train(model, X, y, optimizer=lk.Adam(1e-2), loss="bce", epochs=60,
+                    batch_size=32, rng=0)
+    assert lk.evaluate(model, X, y, loss="bce")["accuracy"] >= 0.97
+    assert hist.train_acc[-1] >= 0.97 and not hist.diverged
+
+
+def test_softmax_classifier_on_three_spirals():
+    X, y = ds.spirals(300, noise=0.02, n_classes=3, rng=0)
+    model = lk.MLP([2, 64, 64, 3], "tanh", rng=0)
+    lk.train(model, X, y, optimizer=lk.Adam(1e-2), loss="ce", epochs=150,
+             batch_size=64, rng=0)
+    assert np.mean(model.predict_class(X) == y) >= 0.95
+
+
+def run(seed_model=0, seed_train=0, **kw):
+    X, y = ds.moons(120, noise=0.2, rng=1)
+    model = lk.MLP([2, 16, 1], "tanh", dropout=0.2, rng=seed_model)
+    args = dict(optimizer=lk.SGD(0.1, momentum=0.9), loss="bce", epochs=8,
+                batch_size=16, validation=(X[:40], y[:40]), rng=seed_train,
+                penalty=lk.L2(1e-3))
+    args.update(kw)
+    return model, lk.train(model, X, y, **args)
+
+
+def test_same_seed_identical_history_and_params():
+    m1, h1 = run()
+    m2, h2 = run()
+    assert h1 == h2
+    for k in m1.params:
+        assert_array_equal(m1.params[k], m2.params[k])
+    _, h3 = run(seed_train=1)       # other shuffling and dropout masks
+    assert h3.train_loss != h1.train_loss
+
+
+def test_history_bookkeeping():
+    model, h = run()
+    assert h.epochs == list(range(1, 9)) and h.epochs_run == 8
+    for name in ("train_loss", "val_loss", "train_acc", "val_acc", "penalty",
+                 "weight_norm"):
+        assert len(getattr(h, name)) == 8, name
+    weights = [w for k, w in model.params.items() if k.startswith("W")]
+    assert_allclose(h.weight_norm[-1], np.sqrt(sum(np.sum(w**2) for w in weights)),
+                    rtol=1e-14)
+    assert_allclose(h.penalty[-1], sum(lk.L2(1e-3).value(w) for w in weights),
+                    rtol=1e-14)
+    X, y = ds.moons(120, noise=0.2, rng=1)
+    final = lk.evaluate(model, X[:40], y[:40], loss="bce")
+    assert_allclose(h.val_loss[-1], final["loss"], rtol=1e-14)
+    assert h.val_acc[-1] == final["accuracy"]
+    assert h.best_epoch == int(np.argmin(h.val_loss)) + 1
+    assert "History(loss='bce', epochs_run=8" in repr(h)
+
+
+def test_eval_train_records_the_full_training_set_in_evaluation_mode():
+    model, h = run(eval_train=True)
+    X, y = ds.moons(120, noise=0.2, rng=1)
+    final = lk.evaluate(model, X, y, loss="bce")
+    assert_allclose(h.train_loss[-1], final["loss"], rtol=1e-14)
+    assert h.train_acc[-1] == final["accuracy"]
+
+
+def test_full_batch_training_is_plain_gradient_descent():
+    X, y, _ = ds.sparse_regression(40, 3, 2, rng=0)
+    pen = lk.L1(0.01)
+    model = lk.MLP([3, 5, 1], "tanh", rng=0)
+    manual = model.copy()
+    opt = lk.SGD(0.05)
+    h = lk.train(model, X, y, optimizer=lk.SGD(0.05), loss="mse", penalty=pen, epochs=5)
+    for epoch in range(5):
+        value, grads = manual.loss_and_grads(X, y, "mse")
+        # train_loss is the data loss of the batch, before the step
+        assert_allclose(h.train_loss[epoch], value, rtol=1e-14)
+        grads = manual.loss_and_grads(X, y, "mse", pen)[1]
+        opt.step(manual.params, grads)
+    for k in model.params:
+        assert_array_equal(model.params[k], manual.params[k])
+    assert h.train_acc == [] and h.val_loss == []
+
+
+class CountingSGD(lk.SGD):
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.batch_sizes = []
+
+    def step(self, params, grads):
+        super().step(params, grads)
+        self.batch_sizes.append(None)
+
+
+def test_number_of_steps_and_shuffling():
+    X, y = ds.xor(50, rng=0)
+    opt = CountingSGD(0.1)
+    lk.train(lk.MLP([2, 4, 1], rng=0), X, y, optimizer=opt, loss="bce", epochs=3,
+             batch_size=16)
+    assert len(opt.batch_sizes) == 3 * 4          # ceil(50 / 16) = 4 batches per epoch
+    # batch_size larger than n: one full batch per epoch
+    opt = CountingSGD(0.1)
+    lk.train(lk.MLP([2, 4, 1], rng=0), X, y, optimizer=opt, loss="bce", epochs=3,
+             batch_size=500)
+    assert len(opt.batch_sizes) == 3
+
+
+def test_l2_penalty_equals_sgd_weight_decay_on_a_real_mlp():
+    X, y = ds.moons(100, noise=0.2, rng=0)
+    lam = 3e-3
+    a = lk.MLP([2, 16, 16, 1], "tanh", rng=0)
+    b = a.copy()
+    lk.train(a, X, y, optimizer=lk.SGD(0.2), loss="bce", penalty=lk.L2(lam),
+             epochs=20, batch_size=10, rng=0)
+    # the penalty never touches biases, so the decay must skip them too
+    lk.train(b, X, y, optimizer=lk.SGD(0.2, weight_decay=2 * lam,
+                                       decay=lk.decay_weights_only),
+             loss="bce", epochs=20, batch_size=10, rng=0)
+    moved = np.max(np.abs(a.params["W2"] - lk.MLP([2, 16, 16, 1], "tanh",
+                                                  rng=0).params["W2"]))
+    assert moved > 0.1                            # 200 steps really changed the weights
+    for k in a.params:
+        assert_allclose(a.params[k], b.params[k], rtol=0, atol=1e-13)
+
+
+def test_divergence_sets_the_flag_and_warns_instead_of_raising():
+    X, y, _ = ds.sparse_regression(50, 3, 2, rng=0)
+    model = lk.MLP([3, 20, 1], "relu", rng=0)
+    with pytest.warns(UserWarning, match=r"non-finite .* at epoch \d+"):
+        h = lk.train(model, X, 1e6 * y, optimizer=lk.SGD(10.0), loss="mse", epochs=500)
+    assert h.diverged and h.epochs_run < 500
+    assert len(h.train_loss) == h.epochs_run
+    assert all(np.isfinite(h.train_loss))
+
+
+def test_early_stopping_restores_the_best_parameters():
+    X, y = ds.moons(60, noise=0.35, rng=0)
+    Xv, yv = ds.moons(60, noise=0.35, rng=1)
+    snapshots = {}
+
+    def remember(epoch, model, history):
+        snapshots[epoch] = {k: v.copy() for k, v in model.params.items()}
+
+    model = lk.MLP([2, 64, 64, 1], "relu", rng=0)
+    h = lk.train(model, X, y, optimizer=lk.Adam(2e-2), loss="bce", epochs=300,
+                 validation=(Xv, yv), patience=10, callback=remember, rng=0)
+    assert h.stopped_early and h.epochs_run == h.best_epoch + 10 < 300
+    assert h.val_loss[h.best_epoch - 1] == min(h.val_loss)
+    for k in model.params:
+        assert_array_equal(model.params[k], snapshots[h.best_epoch][k])
+    # restore_best=False keeps the last parameters
+    model = lk.MLP([2, 64, 64, 1], "relu", rng=0)
+    lk.train(model, X, y, optimizer=lk.Adam(2e-2), loss="bce", epochs=300,
+             validation=(Xv, yv), patience=10, restore_best=False, rng=0)
+    assert_array_equal(model.params["W1"], snapshots[h.epochs_run]["W1"])
+
+
+def test_callback_can_stop_training():
+    _, h = run(callback=lambda epoch, model, hist: epoch == 3)
+    assert h.epochs_run == 3 and h.stopped_early
+
+
+def test_quiet_by_default_and_progress_bar_on_request(capsys):
+    run()
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+    run(progress=True)
+    assert "8/8" in capsys.readouterr().err
+
+
+def test_inputs_are_not_mutated():
+    X, y = ds.moons(40, rng=0)
+    X0, y0 = X.copy(), y.copy()
+    lk.train(lk.MLP([2, 4, 1], rng=0), X, y, optimizer=lk.Adam(), loss="bce", epochs=2,
+             batch_size=8, rng=0)
+    assert_array_equal(X, X0)
+    assert_array_equal(y, y0)
+
+
+@pytest.mark.parametrize("kw, name", [
+    (dict(model="mlp"), "model"),
+    (dict(optimizer="adam"), "optimizer"),
+    (dict(loss="bse"), "loss"),
+    (dict(epochs=0), "epochs"),
+    (dict(batch_size=0), "batch_size"),
+    (dict(validation=np.ones(3)), "validation"),
+    (dict(validation=(np.ones((3, 3)), np.ones(3))), "X"),
+    (dict(validation=None, patience=3), "patience"),
+    (dict(patience=0), "patience"),
+    (dict(callback=3), "callback"),
+    (dict(penalty=2.0), "penalty"),
+    (dict(rng=1.5), "rng"),
+    (dict(y=np.arange(10)), "y"),
+])
+def test_validation_names_the_parameter(kw, name):
+    X, y = ds.moons(10, rng=0)
+    args = dict(model=lk.MLP([2, 3, 1], rng=0), X=X, y=y, optimizer=lk.SGD(0.1),
+                loss="bce", epochs=2, validation=(X, y))
+    args.update(kw)
+    with pytest.raises(lk.InvalidParameterError, match=f"'{name}'"):
+        lk.train(args.pop("model"), args.pop("X"), args.pop("y"), **args)
