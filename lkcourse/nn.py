@@ -262,8 +262,10 @@ class MLP:
         dout[rows, y] -= 1
         return -float(np.sum(logp[rows, y])) / n, dout / n
 
-    def _loss_and_grads(self, X, y, loss, penalty, rng=None):
-        """Fast path for validated inputs: (data loss, penalty value, grads, outputs)."""
+    def _loss_and_grads(self, X, y, loss, penalty, rng=None, penalty_value=True):
+        """Fast path for validated inputs: (data loss, penalty value, grads, outputs).
+
+        ``penalty_value=False`` skips evaluating the penalty (returns 0.0 for it)."""
         out, cache = self._forward(X, rng)
         value, dout = self._data_loss(out, y, loss)
         grads = self._backward(dout, cache)
@@ -271,7 +273,8 @@ class MLP:
         if penalty is not None:
             for name, w in self.params.items():
                 if name[0] == "W":
-                    reg += float(penalty.value(w))
+                    if penalty_value:
+                        reg += float(penalty.value(w))
                     grads[name] += penalty.grad(w)
         return value, reg, grads, out
 

@@ -359,7 +359,8 @@ class Adam(_Optimizer):
     def _update(self, name, w, g):
         st = self.state.get(name)
         if st is None:
-            st = self.state[name] = {"t": 0, "m": np.zeros_like(w), "v": np.zeros_like(w)}
+            st = self.state[name] = {"t": 0, "m": np.zeros_like(w),
+                                     "v": np.zeros_like(w)}
         st["t"] += 1
         w, st["m"], st["v"] = adam_update(
             w, g, st["m"], st["v"], st["t"], lr=self.lr, betas=self.betas, eps=self.eps,

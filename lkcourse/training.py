@@ -186,9 +186,9 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
     -----
     Each epoch shuffles the data with the seeded generator (full batch: no
     shuffling), then for each batch computes ``loss + penalty`` and its gradients in
-    training mode (dropout on) and calls ``optimizer.step``. If a batch loss is NaN or
-    infinite, the step is skipped, ``diverged`` is set, a warning names the epoch and
-    training stops (no exception); the parameters are left as they were.
+    training mode (dropout on) and calls ``optimizer.step``. If a batch's data loss is
+    NaN or infinite, the step is skipped, ``diverged`` is set, a warning names the
+    epoch and training stops (no exception); the parameters are left as they were.
 
     Examples
     --------
@@ -250,9 +250,11 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
                 total, correct = 0.0, 0
                 for start in range(0, n, bs):
                     Xb, yb = Xs[start:start + bs], ys[start:start + bs]
-                    value, reg, grads, out = model._loss_and_grads(Xb, yb, loss,
-                                                                  penalty, drop)
-                    if not np.isfinite(value + reg):
+                    # the penalty's value is not needed per batch: it is recorded
+                    # once per epoch, and a blow-up shows in the data loss too
+                    value, _, grads, out = model._loss_and_grads(
+                        Xb, yb, loss, penalty, drop, penalty_value=False)
+                    if not np.isfinite(value):
                         hist.diverged = True
                         break
                     optimizer.step(model.params, grads)
@@ -261,7 +263,7 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
                         correct += _n_correct(out, yb, loss)
                 if hist.diverged:
                     warnings.warn(
-                        f"train: the loss became non-finite ({value + reg}) at epoch "
+                        f"train: the loss became non-finite ({value}) at epoch "
                         f"{epoch}; training stopped (History.diverged is True). Try a "
                         f"smaller learning rate.", stacklevel=2)
                     break

@@ -131,8 +131,8 @@ def test_two_class_cross_entropy_equals_bce_on_the_logit_difference():
     bce.params["W1"], bce.params["b1"] = ce.params["W1"], ce.params["b1"]
     bce.params["W2"] = ce.params["W2"][:, 1:] - ce.params["W2"][:, :1]
     bce.params["b2"] = ce.params["b2"][1:] - ce.params["b2"][:1]
-    assert_allclose(ce.loss_and_grads(X, y, "ce")[0], bce.loss_and_grads(X, y, "bce")[0],
-                    rtol=1e-13)
+    assert_allclose(ce.loss_and_grads(X, y, "ce")[0],
+                    bce.loss_and_grads(X, y, "bce")[0], rtol=1e-13)
     assert_array_equal(ce.predict_class(X), bce.predict_class(X))
     assert_allclose(ce.predict_proba(X)[:, 1], bce.predict_proba(X), rtol=1e-13)
 
@@ -187,7 +187,8 @@ def test_initialisation_scheme(activation, init, var):
 
 
 def test_same_seed_same_weights_and_copy_is_independent():
-    a, b, c = lk.MLP([2, 3, 1], rng=4), lk.MLP([2, 3, 1], rng=4), lk.MLP([2, 3, 1], rng=5)
+    a, b = lk.MLP([2, 3, 1], rng=4), lk.MLP([2, 3, 1], rng=4)
+    c = lk.MLP([2, 3, 1], rng=5)
     assert_array_equal(a.params["W1"], b.params["W1"])
     assert not np.array_equal(a.params["W1"], c.params["W1"])
     d = a.copy()
