@@ -1,13 +1,10 @@
 r"""Regression and classification metrics, and k-fold splits for choosing ``lam``.
 
-==============  =====================================================  ==========
-metric          formula                                                 best
-==============  =====================================================  ==========
-``mse``         :math:`\frac1n\sum_i (y_i - \hat y_i)^2`                 0
-``mae``         :math:`\frac1n\sum_i |y_i - \hat y_i|`                   0
-``r2_score``    :math:`1 - \sum_i (y_i-\hat y_i)^2 / \sum_i (y_i-\bar y)^2`  1
-``accuracy``    fraction of labels predicted exactly                    1
-==============  =====================================================  ==========
+- ``mse``: :math:`\frac1n\sum_i (y_i - \hat y_i)^2` (best 0);
+- ``mae``: :math:`\frac1n\sum_i |y_i - \hat y_i|` (best 0);
+- ``r2_score``: :math:`1 - \sum_i (y_i-\hat y_i)^2 / \sum_i (y_i-\bar y)^2` (best 1);
+- ``accuracy``: the fraction of labels predicted exactly (best 1);
+- ``kfold_splits``: shuffled k-fold index pairs for cross-validation.
 
 Note that ``mse`` has no 1/2: the *training objective* of :func:`lkcourse.fit_linear`
 is :math:`\frac{1}{2n}\|y - Xw - b\|^2 = \tfrac12\,\mathrm{mse}`.

@@ -91,3 +91,15 @@ def test_requirements_pin_exact_versions():
         assert needed in names, f"{needed} is not pinned in requirements.txt"
     jb = [r for r in reqs if r.lower().startswith("jupyter-book==")][0]
     assert jb.split("==")[1].startswith("1.0."), "Jupyter Book must stay on 1.0.x"
+
+
+def test_api_page_is_generated_and_documents_every_public_name():
+    import importlib.util
+    import lkcourse as lk
+    spec = importlib.util.spec_from_file_location("gen_api", ROOT / "tools" / "gen_api.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    text, names = gen.render()
+    assert set(lk.__all__) - {"datasets"} <= names, set(lk.__all__) - names
+    assert (ROOT / "book" / "api.md").read_text() == text, \
+        "book/api.md is out of date: run `.venv/bin/python tools/gen_api.py`"
