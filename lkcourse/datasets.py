@@ -5,20 +5,25 @@ seed or a :class:`numpy.random.Generator`) and returns the same arrays for the s
 seed. Inputs are float64; classification labels are int64 arrays with values
 ``0, 1, ...``.
 
-Regression
-    :func:`noisy_polynomial` -- a 1-D regression toy: ``x`` on ``[-1, 1]``, ``y`` a
-    cubic plus Gaussian noise.
-    :func:`sparse_regression` -- a linear model with few non-zero coefficients and
-    tunable (equi- or block-) correlation between the Gaussian features; returns the
-    true coefficients too.
+Regression:
 
-Classification (2-D inputs, ``X`` of shape ``(n, 2)``)
-    :func:`moons` (two interleaving half circles), :func:`circles` (a small circle
-    inside a big one), :func:`spirals` (interleaved spiral arms), :func:`xor` (the
-    four quadrants, label 1 where the coordinates have opposite signs).
+- ``noisy_polynomial(n, *, noise, coef, x_range, rng, return_truth)``: a 1-D toy,
+  ``x`` uniform on ``[-1, 1]`` (sorted), ``y`` a cubic plus Gaussian noise.
+- ``sparse_regression(n, n_features, n_informative, *, correlation, block_size, coef,
+  noise, rng)``: a linear model with a few non-zero coefficients and equi- or
+  block-correlated Gaussian features; returns ``(X, y, coef_true)``.
 
-Splitting
-    :func:`train_test_split` -- a seeded random split, in scikit-learn's return order.
+Classification (``X`` of shape ``(n, 2)``, int labels ``y``):
+
+- ``moons(n, *, noise, rng)``: two interleaving half circles.
+- ``circles(n, *, noise, factor, rng)``: a small circle inside a big one.
+- ``spirals(n, *, noise, turns, n_classes, rng)``: interleaved spiral arms.
+- ``xor(n, *, noise, rng)``: the four quadrants, label 1 where the signs differ.
+
+Splitting:
+
+- ``train_test_split(X, y, *, test_size, rng)``: a seeded random split, returned in
+  scikit-learn's order ``X_train, X_test, y_train, y_test``.
 
 Nothing here is exported at the top level of :mod:`lkcourse` (``__all__`` is empty):
 write ``lk.datasets.moons(...)``.
@@ -35,7 +40,7 @@ from ._validation import (InvalidParameterError, check_array, check_real, check_
 
 __all__ = []
 
-#: Coefficients (constant term first) of the default truth of :func:`noisy_polynomial`:
+#: Coefficients (constant term first) of the default truth of ``noisy_polynomial``:
 #: ``f(x) = 0.5 + x - 2 x^3``.
 DEFAULT_POLY_COEF = (0.5, 1.0, 0.0, -2.0)
 
@@ -83,7 +88,7 @@ def noisy_polynomial(n=30, *, noise=0.2, coef=DEFAULT_POLY_COEF, x_range=(-1.0, 
     -------
     x : ndarray of shape (n,)
         Inputs, sorted increasingly (handy for plotting; split with
-        :func:`train_test_split`, which shuffles).
+        ``train_test_split``, which shuffles).
     y : ndarray of shape (n,)
         ``f(x) + noise * N(0, 1)``.
     truth : numpy.polynomial.Polynomial

@@ -26,14 +26,14 @@ _LECUN = ("selu",)                              # std sqrt(1 / fan_in)
 
 
 class MLP:
-    r"""Multi-layer perceptron with any activation from :data:`lkcourse.ACTIVATIONS`.
+    r"""Multi-layer perceptron with any activation from ``lk.ACTIVATIONS``.
 
     Parameters
     ----------
     sizes : sequence of int, each >= 1, length >= 2
         Layer widths from input to output, e.g. ``(2, 64, 64, 1)``.
     activation : str or activation object
-        Hidden-layer activation: a name of :data:`lkcourse.ACTIVATIONS` or an object
+        Hidden-layer activation: a name of ``lk.ACTIVATIONS`` or an object
         from :func:`lkcourse.activation` (anything with ``f`` and ``df``). PReLU's
         slope is a fixed constant here, not learned.
     dropout : float, 0 <= dropout < 1
