@@ -52,8 +52,8 @@ def simulate_weight(penalty, w0, *, lr, steps, method="gd", target=None):
     array([ 0.1 , -0.15,  0.1 , -0.15,  0.1 ])
     """
     owner = "simulate_weight"
-    if not (callable(getattr(penalty, "grad", None))
-            and callable(getattr(penalty, "prox", None))):
+    if isinstance(penalty, type) or not (callable(getattr(penalty, "grad", None))
+                                         and callable(getattr(penalty, "prox", None))):
         fail("penalty", owner, "a penalty object such as lk.L1(0.1) (with grad and prox)",
              penalty)
     w = check_real(w0, "w0", owner)

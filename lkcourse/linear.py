@@ -8,8 +8,8 @@ with the intercept :math:`b` never penalized. With ``fit_intercept=True`` the co
 of X and y are centred, the problem is solved for :math:`\beta` without intercept, and
 :math:`b = \bar y - \bar x^\top \beta`.
 
-Solvers
--------
+.. rubric:: Solvers
+
 - ``penalty=None``: least squares by the SVD; with a rank-deficient X the minimum-norm
   solution (pseudo-inverse).
 - ``L2(lam)`` (and ``Lk(2, lam)``): closed form. Setting the gradient
@@ -37,8 +37,8 @@ Both iterative methods stop when the proximal-gradient residual
 :math:`z` where the step was taken has :math:`\|G(z)\|_\infty \le` ``tol`` (it is 0
 exactly at a stationary point), and return the new iterate.
 
-Mapping to scikit-learn (n samples)
------------------------------------
+.. rubric:: Mapping to scikit-learn (n samples)
+
 ========================  ================================================================
 ``lkcourse``              scikit-learn
 ========================  ================================================================
@@ -55,7 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_array, check_real, check_same_length, fail
+from ._validation import (check_array, check_choice, check_real, check_same_length,
+                          fail)
 from .penalties import Lk, Penalty
 
 __all__ = ["fit_linear", "LinearFit", "ConvergenceWarning", "regularization_path",
@@ -68,20 +69,16 @@ class ConvergenceWarning(UserWarning):
 
 @dataclass(frozen=True)
 class LinearFit:
-    """Result of :func:`fit_linear`.
+    """Result of :func:`fit_linear` (a frozen dataclass).
 
-    Attributes
-    ----------
-    coef : ndarray of shape (n_features,)
-        Fitted coefficients :math:`\\beta`.
-    intercept : float
-        Fitted intercept b (0.0 when ``fit_intercept=False``).
-    n_iter : int
-        Proximal-gradient iterations (0 for the closed forms).
-    converged : bool
-        Whether the stopping rule was met (always True for closed forms).
-    objective : float
-        ``(1/(2n))*||y - X @ coef - intercept||**2 + penalty(coef)`` at the solution.
+    Its fields:
+
+    - ``coef``: the fitted coefficients, an array of shape ``(n_features,)``;
+    - ``intercept``: the fitted intercept b, a float (0.0 when ``fit_intercept=False``);
+    - ``n_iter``: proximal-gradient iterations, an int (0 for the closed forms);
+    - ``converged``: whether the stopping rule was met (always True for closed forms);
+    - ``objective``: ``(1/(2n))*||y - X @ coef - intercept||**2 + penalty(coef)`` at the
+      solution.
     """
 
     coef: np.ndarray
@@ -300,6 +297,8 @@ def regularization_path(X, y, penalty_factory, lams, *, warm_start=True,
         fail("warm_start", owner, "True or False", warm_start)
     if not isinstance(return_intercepts, (bool, np.bool_)):
         fail("return_intercepts", owner, "True or False", return_intercepts)
+    for key in fit_kwargs:
+        check_choice(key, "**fit_kwargs", owner, ["fit_intercept", "max_iter", "tol", "coef0"])
     coef0 = fit_kwargs.pop("coef0", None)
     coefs, intercepts = [], []
     for lam in lams:

@@ -9,27 +9,44 @@ absolute entry). The math lives in the pure functions of :mod:`lkcourse.prox`
 ``project_l1_ball``), re-exported here together with ``simulate_weight`` from
 :mod:`lkcourse.dynamics`.
 
-Conventions
------------
-========================  ==========================  ==========================  ===============================
-penalty                   value ``R(w)``              ``grad`` at a kink          ``prox(v, step)``, ``t = step*lam``
-========================  ==========================  ==========================  ===============================
-``Lk(k, lam)``, k < 1     ``lam*sum(|w|**k)``         0 at ``w_i = 0``            0 or the larger stationary
-                                                                                  point, whichever is lower; 0 on
-                                                                                  ties (``half_threshold`` for
-                                                                                  k = 1/2, ``prox_lk`` otherwise)
-``L1(lam)``               ``lam*sum(|w|)``            0 at ``w_i = 0``            ``soft_threshold(v, t)``
-``Lk(k, lam)``, k > 1     ``lam*sum(|w|**k)``         (differentiable)            root of
-                                                                                  ``u + t*k*|u|**(k-1)*sign(u) = v``
-``L2(lam)``               ``lam*sum(w**2)``           (differentiable)            ``v / (1 + 2*t)``
-``LInf(lam)``             ``lam*max(|w|)``            ``lam*sign(w_j)/m`` on the  ``v - project_l1_ball(v, t)``
-                                                      m tied largest entries, 0   (Moreau)
-                                                      elsewhere; 0 at ``w = 0``
-``L0(lam)``               ``lam*count(w != 0)``       0 everywhere                ``hard_threshold(v, sqrt(2*t))``,
-                                                                                  0 on ties
-``ElasticNet(l1, l2)``    ``l1*sum|w| + l2*sum w**2`` 0 at ``w_i = 0``            ``soft_threshold(v, step*l1)
-                                                                                  / (1 + 2*step*l2)``
-========================  ==========================  ==========================  ===============================
+.. rubric:: Conventions
+
+.. list-table::
+   :header-rows: 1
+
+   * - penalty
+     - value ``R(w)``
+     - ``grad`` at a kink
+     - ``prox(v, step)``, with ``t = step*lam``
+   * - ``Lk(k, lam)``, k < 1
+     - ``lam*sum(|w|**k)``
+     - 0 at ``w_i = 0``
+     - 0 or the larger stationary point, whichever has the lower objective; 0 on an
+       exact tie (``half_threshold`` for k = 1/2, ``prox_lk`` otherwise)
+   * - ``L1(lam)``
+     - ``lam*sum(|w|)``
+     - 0 at ``w_i = 0``
+     - ``soft_threshold(v, t)``
+   * - ``Lk(k, lam)``, k > 1
+     - ``lam*sum(|w|**k)``
+     - (differentiable)
+     - the root of ``u + t*k*|u|**(k-1)*sign(u) = v`` (``prox_lk``)
+   * - ``L2(lam)``
+     - ``lam*sum(w**2)``
+     - (differentiable)
+     - ``v / (1 + 2*t)``
+   * - ``LInf(lam)``
+     - ``lam*max(|w|)``
+     - ``lam*sign(w_j)/m`` on the m tied largest entries, 0 elsewhere; 0 at ``w = 0``
+     - ``v - project_l1_ball(v, t)`` (Moreau)
+   * - ``L0(lam)``
+     - ``lam*count(w != 0)``
+     - 0 everywhere
+     - ``hard_threshold(v, sqrt(2*t))``, 0 on a tie
+   * - ``ElasticNet(l1, l2)``
+     - ``l1*sum(|w|) + l2*sum(w**2)``
+     - 0 at ``w_i = 0``
+     - ``soft_threshold(v, step*l1) / (1 + 2*step*l2)``
 
 The kink values are the minimum-norm subgradients. ``Lk(inf)`` returns an ``LInf``;
 ``L1`` and ``L2`` are ``Lk`` with k = 1 and 2 (``Lk(1) == L1()``).
@@ -39,7 +56,9 @@ same effective ``lam / w.size`` (``v.size`` for ``prox``), so
 ``L2(lam, reduction="mean")`` on an array of 10 entries behaves exactly as
 ``L2(lam / 10)``.
 
-Scaling against other libraries (for the data term ``(1/(2n))*||y - X w - b||**2``):
+.. rubric:: Scaling against other libraries
+
+For the data term ``(1/(2n))*||y - X w - b||**2``:
 
 - ``L2(lam)`` = Keras ``regularizers.L2(lam)``; the gradient ``2*lam*w`` equals PyTorch
   ``SGD(weight_decay=2*lam)``; scikit-learn ``Ridge(alpha=2*n*lam)`` (its data term is
@@ -50,7 +69,7 @@ Scaling against other libraries (for the data term ``(1/(2n))*||y - X w - b||**2
 
 Elementwise math follows numpy: NaN in ``w`` gives NaN out, and huge weights give inf
 (without warnings). The parameters (``lam``, ``k``, ``step``, ``reduction``) are
-checked and raise :class:`~lkcourse.InvalidParameterError`.
+checked and raise ``lk.InvalidParameterError``.
 """
 from __future__ import annotations
 
@@ -172,9 +191,9 @@ class Lk(Penalty):
     near 0 and is *defined as 0 at w = 0* (the minimum-norm element of the Clarke
     subdifferential; the true one-sided slopes are infinite). The prox is exact:
     soft-thresholding for k = 1, ``v / (1 + 2*step*lam)`` for k = 2,
-    :func:`~lkcourse.prox_lk` (a root solve) for other k > 1, and the global minimizer
-    of the non-convex 1-D problem for k < 1 (:func:`~lkcourse.half_threshold` for
-    k = 1/2, :func:`~lkcourse.prox_lk` otherwise), returning 0 on an exact tie.
+    :func:`~lkcourse.prox.prox_lk` (a root solve) for other k > 1, and the global minimizer
+    of the non-convex 1-D problem for k < 1 (:func:`~lkcourse.prox.half_threshold` for
+    k = 1/2, :func:`~lkcourse.prox.prox_lk` otherwise), returning 0 on an exact tie.
 
     Examples
     --------
@@ -201,6 +220,10 @@ class Lk(Penalty):
                 rest.pop("k", None)
                 return LInf(*args[1:], **rest)
         return super().__new__(cls)
+
+    # __new__ only sends k = inf to LInf; show __init__'s signature for the class
+    __new__.__signature__ = inspect.signature(
+        lambda cls, k, lam=1.0, *, reduction="sum": None)
 
     def __init__(self, k, lam=1.0, *, reduction="sum"):
         owner = type(self).__name__
@@ -449,7 +472,7 @@ class ElasticNet(Penalty):
 PENALTIES = types.MappingProxyType({
     "l0": L0, "l1": L1, "l2": L2, "lk": Lk, "linf": LInf, "elasticnet": ElasticNet,
 })
-"""Read-only registry: penalty name -> class (``lk.penalty(name, **params)`` builds one)."""
+"""Read-only registry mapping each penalty name to its class (see :func:`penalty`)."""
 
 
 def penalty(name, **params):
