@@ -74,7 +74,7 @@ checked and raise ``lk.InvalidParameterError``.
 from __future__ import annotations
 
 import inspect
-import types
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -469,7 +469,27 @@ class ElasticNet(Penalty):
         return soft_threshold(v, step * self.l1 * s) / (1.0 + 2.0 * step * self.l2 * s)
 
 
-PENALTIES = types.MappingProxyType({
+class _Registry(Mapping):
+    """Read-only registry mapping each penalty name to its class (see ``lk.penalty``)."""
+
+    def __init__(self, entries):
+        self._entries = dict(entries)
+
+    def __getitem__(self, name):
+        return self._entries[name]
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __repr__(self):
+        return "PENALTIES(" + ", ".join(
+            f"{k!r}: {v.__name__}" for k, v in self._entries.items()) + ")"
+
+
+PENALTIES = _Registry({
     "l0": L0, "l1": L1, "l2": L2, "lk": Lk, "linf": LInf, "elasticnet": ElasticNet,
 })
 """Read-only registry mapping each penalty name to its class (see :func:`penalty`)."""
