@@ -24,11 +24,13 @@ the parameters that decay (default None: all of them, as in PyTorch). Pass
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 
 import numpy as np
 
-from ._validation import InvalidParameterError, check_real, fail
+from ._validation import InvalidParameterError, check_array, check_real, fail
 
 __all__ = ["sgd_update", "adam_update", "SGD", "SGDW", "Adam", "AdamW",
            "decay_weights_only"]
@@ -59,6 +61,73 @@ def decay_weights_only(name, array):
     return name.startswith("W")
 
 
+_NA = object()   # "this update has no such argument"
+
+
+def _check_hyper(owner, lr, weight_decay, decoupled, momentum=_NA, betas=_NA, eps=_NA,
+                 t=_NA):
+    check_real(lr, "lr", owner, low=0, low_open=True)
+    check_real(weight_decay, "weight_decay", owner, low=0)
+    if not isinstance(decoupled, (bool, np.bool_)):
+        fail("decoupled", owner, "a bool", decoupled)
+    if momentum is not _NA:
+        check_real(momentum, "momentum", owner, low=0, high=1, high_open=True)
+    if betas is not _NA:
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):
+            fail("betas", owner, "a pair (beta1, beta2) of floats in [0, 1)", betas)
+        check_real(b1, "betas[0]", owner, low=0, high=1, high_open=True)
+        check_real(b2, "betas[1]", owner, low=0, high=1, high_open=True)
+    if eps is not _NA:
+        check_real(eps, "eps", owner, low=0, low_open=True)
+    if t is not _NA:
+        check_real(t, "t", owner, low=1, integer=True)
+
+
+def _check_arrays(owner, **arrays):
+    """Float arrays of w's shape (None stays None)."""
+    out, shape = [], None
+    for name, a in arrays.items():
+        if a is None:
+            out.append(None)
+            continue
+        a = check_array(a, name, owner, finite=False, min_size=0)
+        if shape is not None and a.shape != shape:
+            fail(name, owner, f"an array of w's shape {shape}", a)
+        shape = a.shape if shape is None else shape
+        out.append(a)
+    return out
+
+
+def _validated(check):
+    """Decorator for the public update functions: ``check(*args, **kwargs)`` validates
+    and converts the arguments, then the math runs. The optimizer classes validate once
+    at construction and call the undecorated math, ``f.__wrapped__``."""
+    def decorate(update):
+        @functools.wraps(update)
+        def public(*args, **kwargs):
+            arrays = check(*args, **kwargs)         # the leading arguments, converted
+            consumed = positional[:len(arrays)]
+            rest = {k: v for k, v in kwargs.items() if k not in consumed}
+            return update(*arrays, **rest)
+        positional = list(inspect.signature(update).parameters)
+        return public
+    return decorate
+
+
+def _check_sgd(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=False):
+    _check_hyper("sgd_update", lr, weight_decay, decoupled, momentum=momentum)
+    return _check_arrays("sgd_update", w=w, g=g, buf=buf)
+
+
+def _check_adam(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
+                decoupled=False):
+    _check_hyper("adam_update", lr, weight_decay, decoupled, betas=betas, eps=eps, t=t)
+    return _check_arrays("adam_update", w=w, g=g, m=m, v=v) + [int(t)]
+
+
+@_validated(_check_sgd)
 def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=False):
     r"""One SGD step: PyTorch's ``torch.optim.SGD`` rule, or its decoupled variant.
 
@@ -119,6 +188,7 @@ def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=
     return w - lr * g, buf
 
 
+@_validated(_check_adam)
 def adam_update(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0,
                 decoupled=False):
     r"""One Adam step, PyTorch's ``torch.optim.Adam`` / ``AdamW`` rule to round-off.
@@ -268,8 +338,9 @@ class SGD(_Optimizer):
 
     def _update(self, name, w, g):
         buf = self.state.get(name)
-        w, buf = sgd_update(w, g, buf, lr=self.lr, momentum=self.momentum,
-                            weight_decay=self._wd(name, w), decoupled=self._decoupled)
+        w, buf = sgd_update.__wrapped__(
+            w, g, buf, lr=self.lr, momentum=self.momentum,
+            weight_decay=self._wd(name, w), decoupled=self._decoupled)
         if buf is not None:
             self.state[name] = buf
         return w
@@ -362,7 +433,7 @@ class Adam(_Optimizer):
             st = self.state[name] = {"t": 0, "m": np.zeros_like(w),
                                      "v": np.zeros_like(w)}
         st["t"] += 1
-        w, st["m"], st["v"] = adam_update(
+        w, st["m"], st["v"] = adam_update.__wrapped__(
             w, g, st["m"], st["v"], st["t"], lr=self.lr, betas=self.betas, eps=self.eps,
             weight_decay=self._wd(name, w), decoupled=self._decoupled)
         return w

@@ -302,3 +302,48 @@ def test_step_updates_in_place_and_reset_forgets_state():
 def test_validation_names_the_parameter(call, name):
     with pytest.raises(lk.InvalidParameterError, match=f"'{name}'"):
         call()
+
+
+# ---- every public parameter of the optimizers is validated ---------------------------
+VALID = {
+    "SGD": dict(lr=0.1, momentum=0.5, weight_decay=0.1, decay=None),
+    "SGDW": dict(lr=0.1, momentum=0.5, weight_decay=0.1, decay=None),
+    "Adam": dict(lr=0.1, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.1, decay=None),
+    "AdamW": dict(lr=0.1, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.1, decay=None),
+    "sgd_update": dict(w=[1.0, 2.0], g=[0.5, 0.5], buf=[0.1, 0.1], lr=0.1, momentum=0.5,
+                       weight_decay=0.1, decoupled=False),
+    "adam_update": dict(w=[1.0, 2.0], g=[0.5, 0.5], m=[0.0, 0.0], v=[0.0, 0.0], t=1,
+                        lr=0.1, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.1,
+                        decoupled=True),
+}
+BAD = {
+    "lr": [0, -0.1, np.nan, np.inf, "0.1", None],
+    "momentum": [-0.1, 1.0, np.nan, "0"],
+    "weight_decay": [-1e-3, np.nan, np.inf, None],
+    "decay": ["W", 3],
+    "betas": [(0.9, 1.0), (1.0, 0.9), (-0.1, 0.9), 0.9, (0.9,), None],
+    "eps": [0, -1e-8, np.nan],
+    "decoupled": [1, "yes", None],
+    "t": [0, 1.5, -1],
+    "w": ["abc", [[1.0], [1.0, 2.0]]],
+    "g": [[1.0, 2.0, 3.0], "abc"], "buf": [[1.0]], "m": [[1.0]], "v": [[1.0, 2.0, 3.0]],
+}
+
+
+def test_every_public_optimizer_parameter_has_bad_values():
+    import inspect
+    for name, valid in VALID.items():
+        params = set(inspect.signature(getattr(lk, name)).parameters)
+        assert params == set(valid), name
+        assert params <= set(BAD), (name, params - set(BAD))
+    assert set(VALID) | {"decay_weights_only"} == set(lk.optim.__all__)
+
+
+@pytest.mark.parametrize("target, param, bad", [
+    (target, param, bad) for target, valid in VALID.items() for param in valid
+    for bad in BAD[param]])
+def test_bad_value_raises_naming_the_parameter(target, param, bad):
+    kwargs = dict(VALID[target], **{param: bad})
+    name = r"betas(\[[01]\])?" if param == "betas" else param
+    with pytest.raises(lk.InvalidParameterError, match=f"The '{name}' parameter"):
+        getattr(lk, target)(**kwargs)
