@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import functools
 import types
+from collections.abc import Mapping
 
 import numpy as np
 from scipy.special import erfc
@@ -520,8 +521,36 @@ _CLASSES = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, 
                                       ELU, SELU, Softplus, GELU, GELUTanh, SiLU, Swish,
                                       Mish)}
 
-#: Read-only registry: name -> the activation with default parameters.
-ACTIVATIONS = types.MappingProxyType({name: cls() for name, cls in _CLASSES.items()})
+class _Registry(Mapping):
+    """Read-only registry of activations: name -> the object with default parameters.
+
+    Iterate over it to tabulate or test every activation; build one with other
+    parameters with :func:`activation`.
+
+    Examples
+    --------
+    >>> import lkcourse as lk
+    >>> [name for name, a in lk.ACTIVATIONS.items() if a.zero_centred]
+    ['identity', 'tanh', 'selu']
+    """
+
+    def __init__(self, items):
+        self._items = types.MappingProxyType(dict(items))
+
+    def __getitem__(self, name):
+        return self._items[name]
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __repr__(self):
+        return f"ACTIVATIONS({list(self._items)})"
+
+
+ACTIVATIONS = _Registry((name, cls()) for name, cls in _CLASSES.items())
 
 
 def activation(name, **params):
