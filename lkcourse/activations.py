@@ -10,24 +10,24 @@ Conventions: values and derivatives are those of PyTorch's ``torch.nn.functional
 in float64, constants and the value autograd returns at a kink included
 (``s`` = slope, ``lambda`` = SELU scale; ``Phi``/``phi`` = standard normal cdf/pdf):
 
-============  ===================================  ====================================  ==================
-name          f(z)                                 f'(z)                                 at the kink
-============  ===================================  ====================================  ==================
+============  ===================================  ========================================  ==================
+name          f(z)                                 f'(z)                                     at the kink
+============  ===================================  ========================================  ==================
 identity      z                                    1
 sigmoid       1 / (1 + exp(-z))                    sigmoid(z) (1 - sigmoid(z))
 tanh          tanh(z)                              1 - tanh(z)^2
-relu          max(z, 0)                            1 if z > 0 else 0                     f'(0) = 0
-leaky_relu    z if z > 0 else s z, s = 0.01        1 if z > 0 else s                     f'(0) = s
-prelu         z if z > 0 else a z, a = 0.25        1 if z > 0 else a; df/da = min(z, 0)  f'(0) = a
-elu           z if z > 0 else alpha (exp(z) - 1)   1 if z > 0 else alpha exp(z)          f'(0) = alpha
-selu          lambda elu(z; alpha)                 lambda elu'(z; alpha)                 f'(0) = lambda alpha
-softplus      log(1 + exp(beta z)) / beta          sigmoid(beta z)                       z, 1 if beta z > 20
+relu          max(z, 0)                            1 if z > 0 else 0                         f'(0) = 0
+leaky_relu    z if z > 0 else s z, s = 0.01        1 if z > 0 else s                         f'(0) = s
+prelu         z if z > 0 else a z, a = 0.25        1 if z > 0 else a; df/da = min(z, 0)      f'(0) = a
+elu           z if z > 0 else alpha (exp(z) - 1)   1 if z > 0 else alpha exp(z)              f'(0) = alpha
+selu          lambda elu(z; alpha)                 lambda elu'(z; alpha)                     f'(0) = lambda alpha
+softplus      log(1 + exp(beta z)) / beta          sigmoid(beta z)                           z, 1 if beta z > 20
 gelu          z Phi(z)                             Phi(z) + z phi(z)
 gelu_tanh     z/2 (1 + tanh(u)), see below         see ``GELUTanh``
 silu          z sigmoid(z)                         sigmoid(z) (1 + z (1 - sigmoid(z)))
 swish         z sigmoid(beta z), beta = 1          sigmoid(beta z) (1 + beta z (1 - ...))
 mish          z tanh(softplus(z))                  tanh(sp) + z sigmoid(z) sech(sp)^2
-============  ===================================  ====================================  ==================
+============  ===================================  ========================================  ==================
 
 SELU: ``alpha = 1.6732632423543772848170429916717``,
 ``lambda = 1.0507009873554804934193349852946``, so ``f'(0) = 1.7580993408473766``.
@@ -551,6 +551,10 @@ class _Registry(Mapping):
 
 
 ACTIVATIONS = _Registry((name, cls()) for name, cls in _CLASSES.items())
+"""Read-only registry: activation name -> the object with default parameters.
+
+Iterate over it to tabulate or test every activation (see :func:`activation`).
+"""
 
 
 def activation(name, **params):
