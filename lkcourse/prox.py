@@ -142,26 +142,32 @@ def half_threshold(v, t):
     return out
 
 
-def _newton_increasing(fun, lo, hi, x):
-    """Safeguarded Newton for an increasing g on [lo, hi] with g(lo) <= 0 <= g(hi).
+def _newton_increasing(fun, a, lo, hi, x):
+    """Safeguarded Newton for g(x) = fun(x, a)[0], increasing on [lo, hi], g(lo) <= 0 <= g(hi).
 
-    ``fun(x) -> (g, dg)`` works entrywise on arrays. Newton steps that leave the
-    current bracket (or are not finite) are replaced by bisection; an entry stops when
-    g = 0, when a Newton step no longer moves it, or when its bracket is a few ulps.
+    ``fun(x, a) -> (g, dg)`` works entrywise on arrays; ``a`` (the right-hand side) also
+    sets the size of g's terms. Newton steps that leave the current bracket (or are not
+    finite) are replaced by bisection. An entry stops when |g| is at round-off level
+    (a few ulps of a), when a Newton step no longer moves it, or when its bracket is a
+    few ulps wide; only the entries still running are evaluated.
     """
-    done = np.zeros(x.shape, dtype=bool)
+    x = x.copy()
+    active = np.arange(x.size)
     for _ in range(_MAX_NEWTON):
-        g, dg = fun(x)
-        lo = np.where(g < 0, x, lo)
-        hi = np.where(g > 0, x, hi)
-        newton = x - g / dg
-        ok = np.isfinite(dg) & np.isfinite(newton) & (newton >= lo) & (newton <= hi)
-        xn = np.where(ok, newton, 0.5 * (lo + hi))
-        stop = ((g == 0) | (ok & (np.abs(xn - x) <= 2 * _EPS * np.abs(x)))
-                | (hi - lo <= 4 * _EPS * hi))
-        x = np.where(done | (g == 0), x, xn)
-        done |= stop
-        if done.all():
+        xa, aa, la, ha = x[active], a[active], lo[active], hi[active]
+        g, dg = fun(xa, aa)
+        la = np.where(g < 0, xa, la)
+        ha = np.where(g > 0, xa, ha)
+        newton = xa - g / dg
+        ok = np.isfinite(dg) & np.isfinite(newton) & (newton >= la) & (newton <= ha)
+        xn = np.where(ok, newton, 0.5 * (la + ha))
+        small = np.abs(g) <= 4 * _EPS * aa
+        x[active] = np.where(small, xa, xn)
+        lo[active], hi[active] = la, ha
+        stop = (small | (ok & (np.abs(xn - xa) <= 2 * np.spacing(xa)))
+                | (ha - la <= 4 * np.spacing(ha)))
+        active = active[~stop]
+        if active.size == 0:
             break
     return x
 
@@ -174,7 +180,7 @@ def _prox_lk_abs(a, t, k):
     if a.size == 0:
         return u
 
-    def fun(x):
+    def fun(x, a):
         return x + t * k * x ** (k - 1) - a, 1.0 + t * k * (k - 1) * x ** (k - 2)
 
     with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
@@ -183,24 +189,20 @@ def _prox_lk_abs(a, t, k):
             # and at least one of them is >= a/2.
             hi = np.minimum(a, (a / (t * k)) ** (1.0 / (k - 1)))
             lo = np.minimum(a / 2, (a / (2 * t * k)) ** (1.0 / (k - 1)))
-            root = _newton_increasing(fun, lo, hi, hi if k >= 2 else lo)
-            u[pos] = root
+            u[pos] = _newton_increasing(fun, a, lo, hi, hi if k >= 2 else lo)
             return u
         # k < 1: phi(u) = t*u**k + (u - a)**2/2 on u > 0 has phi'(0+) = +inf and
         # phi' = u + t*k*u**(k-1) - a is smallest at the inflection point u_c.
         # If phi'(u_c) >= 0, phi increases on (0, inf) and 0 is the minimizer;
         # otherwise the local minimizer is the larger root of phi' in (u_c, a), where
-        # phi' is increasing and convex, and we compare it with u = 0.
+        # phi' is increasing and convex (Newton from a converges from the right), and
+        # we compare it with u = 0.
         u_c = (t * k * (1 - k)) ** (1.0 / (2 - k))
         cand = a > u_c + t * k * u_c ** (k - 1)
         root = np.zeros_like(a)
         if cand.any():
             ac = a[cand]
-
-            def fun_c(x):
-                return x + t * k * x ** (k - 1) - ac, 1.0 + t * k * (k - 1) * x ** (k - 2)
-
-            r = _newton_increasing(fun_c, np.full_like(ac, u_c), ac, ac.copy())
+            r = _newton_increasing(fun, ac, np.full_like(ac, u_c), ac.copy(), ac)
             # phi(r) - phi(0) = r * (t*r**(k-1) + r/2 - a); keep r only if strictly lower
             better = t * r ** (k - 1) + 0.5 * r - ac < 0
             root[cand] = np.where(better, r, 0.0)
@@ -231,7 +233,9 @@ def prox_lk(v, t, k):
     - k = 1: soft-thresholding (exact).
     - k > 1: the problem is strictly convex and smooth; the minimizer solves
       :math:`u + t k |u|^{k-1}\operatorname{sign}(u) = v`, whose left side increases in
-      u. It is found by bracketed Newton with bisection safeguards, to round-off.
+      u. It is found by bracketed Newton with bisection safeguards, to round-off (for k
+      very close to 1 the root can be subnormal, e.g. 1e-320, and is then as accurate
+      as the subnormal spacing allows).
     - k < 1: the problem is non-convex. For :math:`a = |v|`, the minimizer is either 0
       or the larger root of :math:`u + t k u^{k-1} = a` (a local minimum); the function
       compares the two objective values and returns the non-zero root only if its

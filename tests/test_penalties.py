@@ -470,3 +470,18 @@ def test_simulate_weight_zero_steps_and_divergence_is_quiet():
     assert_array_equal(lk.simulate_weight(lk.L1(), 0.7, lr=0.1, steps=0), [0.7])
     w = lk.simulate_weight(lk.Lk(4, 1.0), 10.0, lr=1.0, steps=30)
     assert not np.all(np.isfinite(w))
+
+
+@pytest.mark.parametrize("k", [0.01, 0.3, 0.99, 1.001, 1.01, 1.5, 10.0, 100.0])
+def test_prox_lk_solves_the_stationarity_equation_to_round_off_for_extreme_k(k):
+    # u + t*k*|u|**(k-1)*sign(u) = v where u != 0; roots in the subnormal range (k
+    # within 1e-3 of 1) are only as accurate as the subnormal spacing, so skip them
+    v = np.random.default_rng(2).normal(scale=3, size=5000)
+    u = lk.prox_lk(v, 0.7, k)
+    assert np.all(np.abs(u) <= np.abs(v)) and np.all(u * v >= 0)
+    ok = np.abs(u) >= np.finfo(float).tiny
+    lhs = u[ok] + 0.7 * k * np.sign(u[ok]) * np.abs(u[ok]) ** (k - 1)
+    # evaluating |u|**(k-1) amplifies u's last-bit error about k times
+    assert_allclose(lhs, v[ok], rtol=4e-15 * max(1.0, k))
+    if k > 1:
+        assert ok.mean() > 0.9
