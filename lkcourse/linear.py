@@ -55,8 +55,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import (check_array, check_choice, check_real, check_same_length,
-                          fail)
+from ._validation import (InvalidParameterError, check_array, check_choice, check_real,
+                          check_same_length, fail)
 from .penalties import Lk, Penalty
 
 __all__ = ["fit_linear", "LinearFit", "ConvergenceWarning", "regularization_path",
@@ -127,10 +127,15 @@ def _proximal_gradient(X, y, penalty, coef, max_iter, tol):
         r = X @ w - y
         return r @ r / (2 * n) + penalty.value(w)
 
+    scale = penalty._scale(p)  # the arrays are checked once, here: skip prox's checks
+
+    def prox(v):
+        return penalty._prox(v, step, scale)
+
     x, z, theta = coef, coef, 1.0
     f_x = None if penalty.convex else objective(x)
     for it in range(1, max_iter + 1):
-        x_new = penalty.prox(z - step * grad(z), step)
+        x_new = prox(z - step * grad(z))
         if np.max(np.abs(z - x_new)) / step <= tol:
             return x_new, it, True
         if penalty.convex:  # restart when the momentum points uphill
@@ -139,7 +144,7 @@ def _proximal_gradient(X, y, penalty, coef, max_iter, tol):
             f_new = objective(x_new)
             restart = f_new > f_x
             if restart and z is not x:  # fall back to a plain step from x
-                x_new = penalty.prox(x - step * grad(x), step)
+                x_new = prox(x - step * grad(x))
                 f_new = objective(x_new)
             f_x = f_new
         if restart:
@@ -209,7 +214,12 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
     """
     owner = "fit_linear"
     X = check_array(X, "X", owner, ndim=2)
-    y = check_array(y, "y", owner, ndim=1)
+    y = check_array(y, "y", owner, ndim=(1, 2))
+    if y.ndim == 2:
+        raise InvalidParameterError(
+            f"The 'y' parameter of {owner} must be a 1-D array. Got a 2-D array of shape "
+            f"{y.shape} instead. Use y.ravel() for a single target; fit several targets "
+            "one at a time.")
     check_same_length(X, y, "X", "y", owner)
     if penalty is not None and not isinstance(penalty, Penalty):
         fail("penalty", owner, "None or a penalty object such as lk.L1(0.1)", penalty)

@@ -143,32 +143,42 @@ def half_threshold(v, t):
 
 
 def _newton_increasing(fun, a, lo, hi, x):
-    """Safeguarded Newton for g(x) = fun(x, a)[0], increasing on [lo, hi], g(lo) <= 0 <= g(hi).
+    """Safeguarded Newton for an increasing g on [lo, hi] with g(lo) <= 0 <= g(hi).
 
     ``fun(x, a) -> (g, dg)`` works entrywise on arrays; ``a`` (the right-hand side) also
     sets the size of g's terms. Newton steps that leave the current bracket (or are not
     finite) are replaced by bisection. An entry stops when |g| is at round-off level
     (a few ulps of a), when a Newton step no longer moves it, or when its bracket is a
-    few ulps wide; only the entries still running are evaluated.
+    few ulps wide. Large arrays evaluate only the entries still running.
     """
     x = x.copy()
-    active = np.arange(x.size)
+    tol = 4 * _EPS * a
+    full = x.size <= 256  # small arrays: cheaper to keep evaluating finished entries
+    active = slice(None) if full else np.arange(x.size)
+    done = np.zeros(x.shape, dtype=bool)
     for _ in range(_MAX_NEWTON):
-        xa, aa, la, ha = x[active], a[active], lo[active], hi[active]
-        g, dg = fun(xa, aa)
+        xa, la, ha = x[active], lo[active], hi[active]
+        g, dg = fun(xa, a[active])
         la = np.where(g < 0, xa, la)
         ha = np.where(g > 0, xa, ha)
         newton = xa - g / dg
-        ok = np.isfinite(dg) & np.isfinite(newton) & (newton >= la) & (newton <= ha)
+        ok = np.isfinite(dg) & (newton >= la) & (newton <= ha)  # False for NaN
         xn = np.where(ok, newton, 0.5 * (la + ha))
-        small = np.abs(g) <= 4 * _EPS * aa
-        x[active] = np.where(small, xa, xn)
-        lo[active], hi[active] = la, ha
+        small = np.abs(g) <= tol[active]
         stop = (small | (ok & (np.abs(xn - xa) <= 2 * np.spacing(xa)))
                 | (ha - la <= 4 * np.spacing(ha)))
-        active = active[~stop]
-        if active.size == 0:
-            break
+        if full:
+            x = np.where(small | done, x, xn)
+            lo, hi = la, ha
+            done |= stop
+            if done.all():
+                break
+        else:
+            x[active] = np.where(small, xa, xn)
+            lo[active], hi[active] = la, ha
+            active = active[~stop]
+            if active.size == 0:
+                break
     return x
 
 

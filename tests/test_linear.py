@@ -318,3 +318,11 @@ def test_no_warnings_on_ordinary_use():
         warnings.simplefilter("error")
         for p in PENALTIES:
             lk.fit_linear(X, y, p)
+
+
+def test_column_vector_y_gets_a_ravel_hint_and_1d_x_a_reshape_hint():
+    X, y = design("random")
+    with pytest.raises(lk.InvalidParameterError, match=r"y\.ravel\(\)"):
+        lk.fit_linear(X, y[:, None])
+    with pytest.raises(lk.InvalidParameterError, match=r"reshape\(-1, 1\)"):
+        lk.fit_linear(X[:, 0], y)
