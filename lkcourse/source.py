@@ -1,6 +1,7 @@
 """Show a library function's source in a notebook, so readers see the tested code."""
 from __future__ import annotations
 
+import ast
 import inspect
 import textwrap
 
@@ -42,13 +43,17 @@ class SourceCode:
                 f"{highlight(self.text, PythonLexer(), fmt)}</div>")
 
 
-def show_source(obj):
+def show_source(obj, *, docstring=False):
     """Return the source code of a function, class or method for display.
 
     Parameters
     ----------
     obj : function, class or method
         Typically something from :mod:`lkcourse`, e.g. ``lk.check_grad``.
+    docstring : bool
+        Keep the docstrings (of the object and, for a class, of its methods). By
+        default they are left out, so the reader sees the code itself; the API
+        reference shows the docstrings.
 
     Returns
     -------
@@ -64,11 +69,27 @@ def show_source(obj):
     --------
     >>> import lkcourse as lk
     >>> print(str(lk.show_source(lk.show_source)).splitlines()[0])
-    def show_source(obj):
+    def show_source(obj, *, docstring=False):
     """
     try:
         text = inspect.getsource(obj)
     except (TypeError, OSError):
         fail("obj", "show_source", "a function, class or method with Python source", obj)
     name = getattr(obj, "__qualname__", getattr(obj, "__name__", "object"))
-    return SourceCode(textwrap.dedent(text), name)
+    text = textwrap.dedent(text)
+    if not isinstance(docstring, bool):
+        fail("docstring", "show_source", "True or False", docstring)
+    return SourceCode(text if docstring else _strip_docstrings(text), name)
+
+
+def _strip_docstrings(text):
+    """Remove the docstring lines of every function and class defined in ``text``."""
+    drop = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if (body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)
+                    and isinstance(body[0].value.value, str)):
+                drop.update(range(body[0].lineno, body[0].end_lineno + 1))
+    lines = text.splitlines(keepends=True)
+    return "".join(line for i, line in enumerate(lines, start=1) if i not in drop)

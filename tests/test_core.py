@@ -79,3 +79,17 @@ def test_show_source_dedents_methods():
 def test_show_source_rejects_objects_without_source():
     with pytest.raises(lk.InvalidParameterError, match="'obj' parameter of show_source"):
         lk.show_source(42)
+
+
+def test_show_source_leaves_out_docstrings_by_default():
+    short = str(lk.show_source(lk.check_grad))
+    full = str(lk.show_source(lk.check_grad, docstring=True))
+    assert "Examples" not in short and "Examples" in full
+    assert "numerical_grad(f, x, eps=h)" in short
+    compile(short, "<short>", "exec")          # still valid Python
+    assert len(short.splitlines()) < len(full.splitlines())
+
+
+def test_show_source_validates_docstring_flag():
+    with pytest.raises(lk.InvalidParameterError, match="'docstring' parameter of show_source"):
+        lk.show_source(lk.check_grad, docstring="yes")
