@@ -14,6 +14,7 @@ import numpy as np
 
 from ._validation import check_choice, check_real, check_rng, fail
 from .nn import LOSSES, MLP, _check_penalty
+from .progress import progress_bar
 
 __all__ = ["train", "History", "evaluate"]
 
@@ -236,8 +237,7 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
 
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=epochs, desc="train", unit="epoch")
+        bar = progress_bar(total=epochs, desc="train", unit="epoch")
     try:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore",
                          under="ignore"):
