@@ -15,7 +15,7 @@ SECTIONS = [
     ("Activations", ["activations"]),
     ("Networks", ["nn"]),
     ("Optimizers", ["optim"]),
-    ("Training", ["training"]),
+    ("Training", ["training", "progress"]),
     ("Data sets", ["datasets"]),
     ("Metrics and model selection", ["metrics"]),
     ("Explorers", ["explore", "explorers"]),
