@@ -1,0 +1,60 @@
+"""Browser tests: the built book and JupyterLab in a real (headless) Chromium.
+
+Uses the system Chromium at /usr/bin/chromium through Playwright (from the venv);
+Playwright's own browser download (``playwright install``) is never used. Tests skip
+with a clear reason when Chromium, Playwright or the built book is missing.
+
+The book is read from ``$LKCOURSE_HTML_DIR`` (default ``_build/html`` of the repo);
+full-page screenshots go to ``<html_dir>/../screenshots/<page>.png``.
+"""
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def html_dir():
+    d = Path(os.environ.get("LKCOURSE_HTML_DIR", ROOT / "_build" / "html")).resolve()
+    if not (d / "index.html").is_file():
+        pytest.skip(f"built book not found: {d / 'index.html'} is missing "
+                    "(run `make book`, or set LKCOURSE_HTML_DIR to a built html dir)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(html_dir):
+    d = html_dir.parent / "screenshots"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("chromium not installed: apt-get install chromium")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="playwright not installed in the venv")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS,
+                               headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(15_000)
+    try:
+        yield ctx
+    finally:
+        ctx.close()

@@ -1,0 +1,162 @@
+"""The live path: an explorer in JupyterLab, run by a real kernel, moved by a reader.
+
+Starts ``jupyter lab`` from the venv on a free port with a random token, a temporary
+root directory and temporary config/data/runtime/settings/workspace dirs (kernel specs
+and lab extensions stay findable under the venv's share/jupyter), opens a fixture
+notebook, runs all cells, moves the explorer's slider with the keyboard and checks that
+the widget's image changes and that no output shows an error. Only requests to
+127.0.0.1/localhost are allowed; everything else is aborted and reported.
+"""
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+JUPYTER = Path(sys.executable).with_name("jupyter")
+
+NOTEBOOK = {
+    "cells": [
+        {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+         "source": ["import lkcourse as lk\n",
+                    "ex = lk.penalty_explorer(ks=[1, 2, 3], lams=[0.5, 1.0])\n",
+                    "ex"]},
+    ],
+    "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python",
+                                "name": "python3"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def _shot_dir(fallback):
+    """<html_dir>/../screenshots like the book pages' shots, else the test's tmp dir."""
+    html = Path(os.environ.get("LKCOURSE_HTML_DIR", ROOT / "_build" / "html"))
+    d = html.resolve().parent / "screenshots"
+    if not d.parent.is_dir():
+        return fallback
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    if not JUPYTER.exists():
+        pytest.skip(f"jupyter not found next to {sys.executable}")
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "explorer.ipynb").write_text(json.dumps(NOTEBOOK))
+    env = dict(os.environ)
+    for var, sub in (("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_RUNTIME_DIR", "runtime"),
+                     ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+                     ("JUPYTERLAB_SETTINGS_DIR", "settings"), ("IPYTHONDIR", "ipython")):
+        env[var] = str(tmp_path / sub)
+    # JUPYTER_DATA_DIR left alone: the venv's share/jupyter is on the path either way
+    env.pop("MPLBACKEND", None)
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    notif = tmp_path / "settings" / "@jupyterlab" / "apputils-extension"
+    notif.mkdir(parents=True)
+    (notif / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    port, token = _free_port(), secrets.token_hex(16)
+    cmd = [str(JUPYTER), "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+           "--ServerApp.port_retries=0", "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.extension_manager=readonly", "--ServerApp.terminals_enabled=False"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers often run as root
+        cmd.append("--allow-root")
+    log = open(tmp_path / "lab.log", "w")
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            cwd=root)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.time() > deadline:
+                    pytest.fail("jupyter lab did not start:\n"
+                                + (tmp_path / "lab.log").read_text()[-3000:])
+                time.sleep(0.3)
+        yield base, token, tmp_path / "lab.log"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def test_explorer_widget_moves_in_jupyterlab(lab, context):
+    base, token, logfile = lab
+    page = context.new_page()
+    blocked, errors = [], []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "http://localhost",
+                           "data:", "blob:")):
+            r.continue_()
+        else:
+            blocked.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{base}/lab/tree/explorer.ipynb?token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    # wait for the kernel before running
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=60_000)
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.keyboard.press("Escape")
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+    widget = page.locator(".lk-explorer-widget")
+    try:
+        widget.wait_for(timeout=60_000)
+    except Exception:
+        page.screenshot(path=str(_shot_dir(logfile.parent) / "jupyterlab_failed.png"))
+        raise
+    img = widget.locator("img")
+    img.wait_for()
+    page.wait_for_function(
+        "() => { const i = document.querySelector('.lk-explorer-widget img');"
+        " return i && i.complete && i.naturalWidth > 0; }")
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                           timeout=60_000)
+    before = img.get_attribute("src")
+    handle = widget.locator(".noUi-handle").first
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "(b) => { const i = document.querySelector('.lk-explorer-widget img');"
+        " return i && i.getAttribute('src') !== b; }", arg=before, timeout=20_000)
+    readout = widget.locator(".widget-readout").first.inner_text()
+    assert readout.strip() == "2", f"slider readout {readout!r} after one step"
+    outputs = page.locator(".jp-OutputArea-output").all_inner_texts()
+    bad = [o for o in outputs if "Traceback" in o or "Error" in o]
+    assert not bad, f"error output in the notebook: {bad}"
+    assert not page.locator(".jp-RenderedText[data-mime-type='application/vnd.jupyter.stderr']").count()
+    page.screenshot(path=str(_shot_dir(logfile.parent) / "jupyterlab_explorer.png"))
+    page.close()
+    assert not blocked, f"JupyterLab requested the network: {blocked}"
+    assert not errors, f"uncaught page errors: {errors}"
