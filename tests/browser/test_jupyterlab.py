@@ -125,10 +125,23 @@ def test_explorer_widget_moves_in_jupyterlab(lab, context):
     # wait for the kernel before running
     page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                            timeout=60_000)
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    page.keyboard.press("Escape")
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+    prompt = page.locator(".jp-Notebook .jp-InputPrompt").first
+    # Run > Run All Cells; the menu can miss a click while the page settles, so
+    # check that the cell started (prompt [*] or [1]) and try again if not
+    for attempt in range(4):
+        page.locator(".jp-Notebook .jp-Cell .jp-InputPrompt").first.click()
+        page.keyboard.press("Escape")
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        try:
+            page.wait_for_function(
+                "(el) => /\\[(\\*|\\d+)\\]/.test(el.textContent)", arg=prompt.element_handle(),
+                timeout=5_000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    else:
+        pytest.fail("Run > Run All Cells did not start the cell")
 
     widget = page.locator(".lk-explorer-widget")
     try:
