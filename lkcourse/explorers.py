@@ -153,10 +153,13 @@ def penalty_explorer(ks=(0.5, 1, 1.5, 2, 3, 4), lams=(0.25, 0.5, 1.0, 2.0), *,
         line1.set_data(w, data["value"])
         line2.set_data(w, data["grad"])
         line1.set_label(f"k = {format_value(k)}")
-        fig.axes[0].legend(loc="upper center", fontsize=9)
         for kk, (r1, r2) in refs.items():
             r1.set_data(w, data["ref"][kk][0])
             r2.set_data(w, data["ref"][kk][1])
+            r1.set_visible(kk != k)  # no dashed twin under the current curve
+            r1.set_label(f"k = {kk:g}" if kk != k else "_hidden")
+            r2.set_visible(kk != k)
+        fig.axes[0].legend(loc="upper center", fontsize=9)
         title.set_text(f"L{format_value(k)} penalty, {_lam_text(lam)}")
 
     def compute(k, lam):
@@ -425,7 +428,7 @@ def geometry_explorer(ks=(1, 2), lams=(0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0),
         dot = ax.plot([], [], "o", color="C3", ms=7, label="w*")[0]
         ax.set(xlim=(-0.4 * span, span), ylim=(-0.4 * span, span), aspect="equal",
                xlabel="$w_1$", ylabel="$w_2$")
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=7, loc="upper left")  # lower right hides w* on the w1 axis
         c1 = ax2.plot([], [], color="C0", label="$w_1^*$")[0]
         c2 = ax2.plot([], [], color="C2", label="$w_2^*$")[0]
         vline = ax2.axvline(lam_lo, color="C3", lw=1.2)
