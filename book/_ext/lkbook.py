@@ -1,10 +1,16 @@
-"""Resolve ``lkcourse.<name>`` cross-references to where the object is documented.
+"""Local Sphinx extension of the book.
+
+1. Resolve ``lkcourse.<name>`` cross-references to where the object is documented.
 
 The package re-exports every public name at the top level (``lk.soft_threshold``), so the
 docstrings refer to ``lkcourse.soft_threshold``; the API page documents it in its real
 module (``lkcourse.prox.soft_threshold``). On a missing Python reference this extension
 looks the name up in the package and retries with the real module path. Short names
 inside a module docstring (``:func:`train```) are tried against the top-level package too.
+
+2. Drop duplicate inline scripts from each page. With this Sphinx, sphinx-thebe and
+sphinx-togglebutton each register their inline configuration script twice, so every
+page declared ``const THEBE_JS_URL`` twice and logged a console error.
 """
 import importlib
 
@@ -51,6 +57,22 @@ def _missing_reference(app, env, node, contnode):
                                new, node, contnode)
 
 
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, kept = set(), []
+    for js in scripts:
+        # the same inline script is registered once with filename None and once with ""
+        key = (str(getattr(js, "filename", None) or ""),
+               tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            kept.append(js)
+    scripts[:] = kept
+
+
 def setup(app):
     app.connect("missing-reference", _missing_reference)
+    app.connect("html-page-context", _dedupe_scripts, priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
