@@ -354,3 +354,45 @@ def test_set_rejects_unknown_names_and_off_grid_values():
                              r"\[1, 2, 3\]. Got 2.5 instead"):
         ex.set(p=2.5)
     assert ex.values == {"p": 1, "kind": "power"}
+
+
+# --------------------------------------------------------------------- blitting
+def draw_blit(fig, data, p, kind):
+    """Like ``draw`` but reports its changed artists (blitting), and hides a marker."""
+    if not fig.axes:
+        ax = fig.add_subplot()
+        ax.plot(X, data, color="C0", label="curve")
+        ax.plot([0], [0], "o", color="C2", label="marker")
+        ax.set_ylim(-1.1, 1.1)
+        ax.legend(loc="lower right")
+        fig.suptitle("")
+    ax = fig.axes[0]
+    line, marker = ax.lines
+    line.set_ydata(data)
+    marker.set_visible(kind == "power")
+    fig._suptitle.set_text(f"{kind}, p = {p}")
+    return [line, marker, fig._suptitle]
+
+
+def test_blitted_frames_match_full_renders_and_keep_visibility():
+    ex = lk.Explorer(Counter(), draw_blit, {"p": [1, 2, 3], "kind": ["power", "sine"]},
+                     colors=None)
+    for values, data in ex.frames():
+        ex.set(**values)
+        fig = ex.figure
+        assert fig.axes[0].lines[1].get_visible() == (values["kind"] == "power")
+        fig.canvas.draw()
+        full = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+        diff = np.abs(png_pixels(data) - full).max(axis=-1)
+        assert (diff > 60).mean() < 0.002, values
+
+
+def test_blitting_redraws_changed_artists_only_over_a_cached_background():
+    ex = lk.Explorer(Counter(), draw_blit, {"p": [1, 2, 3], "kind": ["power", "sine"]})
+    ex.image()
+    background = ex._background
+    assert background is not None
+    ex.set(p=2, kind="sine")
+    ex.image()
+    assert ex._background is background
+    assert ex.figure.axes[0].get_legend() in ex._dynamic  # legends stay on top
