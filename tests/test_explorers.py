@@ -215,6 +215,59 @@ def test_twin_has_one_frame_per_grid_point_and_no_network(name, poly_data, spars
     assert "$" not in html.split("<script")[0]  # nothing for MathJax to typeset
 
 
+def _signature(artist):
+    """What a render of ``artist`` depends on, as a hashable-free comparable tuple."""
+    from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    sig = [artist.get_visible()]
+    if isinstance(artist, Line2D):
+        sig += [np.asarray(artist.get_xdata(), float).tolist(),
+                np.asarray(artist.get_ydata(), float).tolist()]
+    elif isinstance(artist, Text):
+        sig += [artist.get_text(), tuple(artist.get_position())]
+    elif isinstance(artist, Patch):
+        sig += [artist.get_path().vertices.tolist(), artist.get_transform().get_matrix().tolist()
+                if hasattr(artist.get_transform(), "get_matrix") else None]
+    elif isinstance(artist, AxesImage):
+        sig += [np.asarray(artist.get_array()).tolist()]
+    return sig
+
+
+@pytest.mark.parametrize("name", ["penalty", "trajectory", "activation", "geometry",
+                                  "polynomial", "path", "boundary"])
+def test_blitting_contract_every_changing_artist_is_redrawn(name, poly_data, sparse_data,
+                                                           moons):
+    """Each draw reports its changed artists (blitting over a background rendered once):
+    every artist that changes between frames, or appears anew, must be among them, or
+    the frames would show a stale background. And the frames look like full renders."""
+    import io
+
+    from PIL import Image
+
+    ex = make(name, poly_data, sparse_data, moons)
+    frames = ex.frames()
+    ex.set(**frames[0][0])
+    fig = ex.figure
+    first = {id(a): (a, _signature(a)) for a in fig.findobj()}
+    for values, data in frames[::-1]:  # reverse order: every control moves
+        ex.set(**values)
+        fig = ex.figure
+        covered = {id(c) for a in ex._dynamic for c in a.findobj()}
+        for a in fig.findobj():
+            old = first.get(id(a))
+            changed = old is None or old[1] != _signature(a)
+            assert not changed or id(a) in covered, (
+                f"{name}: {a!r} changed at {values} but draw() did not return it")
+        fig.canvas.draw()
+        full = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+        shown = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
+        differ = (np.abs(shown - full).max(axis=-1) > 80).mean()
+        assert differ < 0.005, (values, differ)  # z-order blends of thin lines only
+
+
 def test_twin_frame_matches_the_figure_after_set():
     ex = lk.penalty_explorer(ks=[1, 2], lams=[0.5, 1.0])
     ex.set(k=2, lam=1.0)
