@@ -105,6 +105,12 @@ def test_page(name, html_dir, context, screenshot_dir):
     broken = page.evaluate(BROKEN_IMAGES_JS)
     assert not broken, f"broken images on {name}: {broken}"
 
+    # every explorer output became its static twin: no dead widget view, no bare repr
+    assert not page.locator('script[type="application/vnd.jupyter.widget-view+json"]'
+                            ).count(), f"a widget view (dead without a kernel) on {name}"
+    assert "<Explorer " not in page.locator("main").inner_text(), \
+        f"an explorer shown as plain text (no static twin) on {name}"
+
     # static explorer twins: every control moves the image
     twins = page.locator('.lk-explorer[data-lk-explorer="static"]')
     for t in range(twins.count()):
