@@ -7,7 +7,8 @@ Implementation lives in one module per concept; each module's ``__all__`` lists
 what it exports, and this file re-exports them all.
 """
 from . import (_validation, activations, datasets, explore, explorers, gradcheck,
-               linear, metrics, nn, optim, penalties, progress, source, training)
+               linear, metrics, nn, optim, penalties, progress, source, sweeps,
+               training)
 from ._validation import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .explore import *  # noqa: F401,F403
@@ -20,6 +21,7 @@ from .optim import *  # noqa: F401,F403
 from .penalties import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
 from .source import *  # noqa: F401,F403
+from .sweeps import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
@@ -27,6 +29,6 @@ __version__ = "0.1.0"
 __all__ = ["datasets"] + [
     name
     for module in (_validation, activations, explore, explorers, gradcheck, linear, metrics,
-                   nn, optim, penalties, progress, source, training)
+                   nn, optim, penalties, progress, source, sweeps, training)
     for name in module.__all__
 ]

@@ -1,0 +1,304 @@
+r"""Repeated experiments over seeds: run a function for many draws and summarise them.
+
+A claim about random data, a random initialisation or dropout masks is a claim about a
+distribution, so the book makes it over many draws: :func:`over_seeds` runs an
+experiment once per seed and returns a :class:`Draws` object that holds every
+measurement, summarises it (mean, standard deviation, min, max, "k of n") in a table
+with a deterministic text and HTML form, and draws it as a strip plot.
+"""
+from __future__ import annotations
+
+import html
+import numbers
+
+import numpy as np
+
+from ._validation import InvalidParameterError, check_choice, fail
+from .progress import progress_bar
+
+__all__ = ["over_seeds", "Draws", "DrawsSummary"]
+
+
+def _check_seeds(seeds, owner):
+    allowed = "an int >= 1 (meaning seeds 0..n-1) or a non-empty sequence of distinct ints >= 0"
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        if seeds < 1:
+            fail("seeds", owner, allowed, seeds)
+        return tuple(range(int(seeds)))
+    try:
+        out = tuple(seeds)
+    except TypeError:
+        fail("seeds", owner, allowed, seeds)
+    if (not out or len(set(out)) != len(out) or not all(
+            isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0
+            for s in out)):
+        fail("seeds", owner, allowed, seeds)
+    return tuple(int(s) for s in out)
+
+
+def _as_record(result, seed):
+    """One draw's result as a dict name -> float."""
+    if isinstance(result, dict):
+        items = result.items()
+    elif isinstance(result, numbers.Real) and not isinstance(result, bool):
+        items = [("value", result)]
+    else:
+        raise InvalidParameterError(
+            "The 'fn' parameter of over_seeds must return a dict of name -> real number "
+            f"or a single real number. Got {type(result).__name__} for seed {seed} instead.")
+    record = {}
+    for name, value in items:
+        if not isinstance(name, str):
+            raise InvalidParameterError(
+                "The 'fn' parameter of over_seeds must return a dict whose keys are "
+                f"strings. Got key {name!r} for seed {seed} instead.")
+        if isinstance(value, (bool, np.bool_)):
+            value = float(value)
+        if not isinstance(value, (numbers.Real, np.number)) or np.ndim(value) != 0:
+            raise InvalidParameterError(
+                "The 'fn' parameter of over_seeds must return real numbers. Got "
+                f"{type(value).__name__} for {name!r} at seed {seed} instead.")
+        record[name] = float(value)
+    return record
+
+
+def over_seeds(fn, seeds=20, *, progress=False):
+    r"""Run ``fn(seed)`` for each seed and collect the results.
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(seed) -> dict`` mapping measurement names to real numbers (booleans count
+        as 0/1), or a single real number (stored under the name ``"value"``). Every
+        call must return the same names. ``fn`` should derive all its randomness from
+        ``seed`` so that the sweep is reproducible.
+    seeds : int >= 1 or sequence of distinct ints >= 0
+        An int ``n`` means seeds ``0, 1, ..., n-1``.
+    progress : bool
+        Show a progress bar over the seeds.
+
+    Returns
+    -------
+    Draws
+        The measurements, one row per seed.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``fn`` is not callable, ``seeds`` is not valid, or ``fn`` returns something
+        other than real numbers or different names for different seeds.
+
+    Notes
+    -----
+    The seeds are run in order, in this process, so the result does not depend on the
+    number of cores. A claim the book makes "on k of n draws" is ``draws.count(...)``
+    of such a sweep.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import lkcourse as lk
+    >>> def experiment(seed):
+    ...     x = np.random.default_rng(seed).standard_normal(1000)
+    ...     return {"mean": x.mean(), "positive": x.mean() > 0}
+    >>> draws = lk.over_seeds(experiment, seeds=10)
+    >>> draws.n, draws.names
+    (10, ('mean', 'positive'))
+    >>> bool(abs(draws.mean("mean")) < 0.1)
+    True
+    >>> draws.count(draws["positive"] == 1) + draws.count(draws["positive"] == 0)
+    10
+    """
+    owner = "over_seeds"
+    if not callable(fn):
+        fail("fn", owner, "a callable fn(seed) -> dict of name -> float", fn)
+    seeds = _check_seeds(seeds, owner)
+    if not isinstance(progress, (bool, np.bool_)):
+        fail("progress", owner, "True or False", progress)
+    records = []
+    iterator = progress_bar(seeds, desc="seeds", unit="seed") if progress else seeds
+    for seed in iterator:
+        record = _as_record(fn(seed), seed)
+        if records and record.keys() != records[0].keys():
+            raise InvalidParameterError(
+                "The 'fn' parameter of over_seeds must return the same names for every "
+                f"seed. Got {sorted(record)} for seed {seed} instead of "
+                f"{sorted(records[0])}.")
+        records.append(record)
+    names = tuple(records[0])
+    values = {name: np.array([r[name] for r in records]) for name in names}
+    return Draws(seeds, values)
+
+
+class Draws:
+    r"""Measurements of one experiment over many seeds (built by :func:`over_seeds`).
+
+    Parameters
+    ----------
+    seeds : sequence of int
+        The seeds, one per draw.
+    values : dict of str -> array_like
+        One 1-D array per measurement name, of length ``len(seeds)``.
+
+    Notes
+    -----
+    ``draws[name]`` is a read-only float array over the draws, in seed order.
+    :meth:`std` is the sample standard deviation (``ddof=1``; 0 for one draw).
+
+    Examples
+    --------
+    >>> import lkcourse as lk
+    >>> d = lk.Draws([0, 1, 2, 3], {"gain": [1.0, 2.0, -1.0, 4.0]})
+    >>> d.mean("gain"), d.count(d["gain"] > 0), d.frac(d["gain"] > 0)
+    (1.5, 3, 0.75)
+    >>> print(d.summary())
+    4 draws     mean     sd    min    max
+    gain       1.500  2.082 -1.000  4.000
+    """
+
+    def __init__(self, seeds, values):
+        owner = "Draws"
+        self.seeds = _check_seeds(seeds, owner)
+        if not isinstance(values, dict) or not values:
+            fail("values", owner, "a non-empty dict of name -> 1-D array", values)
+        self._values = {}
+        for name, v in values.items():
+            arr = np.array(v, dtype=float)
+            if not isinstance(name, str) or arr.shape != (len(self.seeds),):
+                fail("values", owner,
+                     f"a dict of str -> 1-D arrays of length {len(self.seeds)}",
+                     values)
+            arr.flags.writeable = False
+            self._values[name] = arr
+
+    @property
+    def n(self):
+        """Number of draws."""
+        return len(self.seeds)
+
+    @property
+    def names(self):
+        """Measurement names, in the order ``fn`` returned them."""
+        return tuple(self._values)
+
+    def __getitem__(self, name):
+        if name not in self._values:
+            check_choice(name, "name", "Draws", self.names)
+        return self._values[name]
+
+    def __len__(self):
+        return self.n
+
+    def __repr__(self):
+        return f"Draws(n={self.n}, names={list(self.names)})"
+
+    def mean(self, name):
+        """Mean of ``name`` over the draws."""
+        return float(np.mean(self[name]))
+
+    def std(self, name):
+        """Sample standard deviation (``ddof=1``) of ``name``; 0.0 for a single draw."""
+        return float(np.std(self[name], ddof=1)) if self.n > 1 else 0.0
+
+    def min(self, name):
+        """Smallest value of ``name`` over the draws."""
+        return float(np.min(self[name]))
+
+    def max(self, name):
+        """Largest value of ``name`` over the draws."""
+        return float(np.max(self[name]))
+
+    def _mask(self, mask):
+        if callable(mask):
+            mask = mask(self)
+        arr = np.asarray(mask)
+        if arr.shape != (self.n,) or arr.dtype != bool:
+            fail("mask", "Draws.count", f"a boolean array of length {self.n} or a "
+                 "callable(draws) returning one", mask)
+        return arr
+
+    def count(self, mask):
+        """On how many draws ``mask`` holds (a boolean array over the draws, or a
+        callable ``mask(draws)`` returning one)."""
+        return int(np.count_nonzero(self._mask(mask)))
+
+    def frac(self, mask):
+        """Fraction of the draws on which ``mask`` holds (see :meth:`count`)."""
+        return self.count(mask) / self.n
+
+    def summary(self, names=None, digits=3):
+        """A :class:`DrawsSummary` table (mean, sd, min, max per name) with
+        deterministic text and HTML forms; ``digits`` decimals (0 to 12)."""
+        names = self._names(names, "Draws.summary")
+        if (not isinstance(digits, numbers.Integral) or isinstance(digits, bool)
+                or not 0 <= digits <= 12):
+            fail("digits", "Draws.summary", "an int between 0 and 12", digits)
+        rows = [(name, self.mean(name), self.std(name), self.min(name), self.max(name))
+                for name in names]
+        return DrawsSummary(self.n, rows, int(digits))
+
+    def _names(self, names, owner):
+        if names is None:
+            return self.names
+        if isinstance(names, str):
+            names = [names]
+        names = list(names)
+        for name in names:
+            if name not in self._values:
+                check_choice(name, "names", owner, self.names)
+        if not names:
+            fail("names", owner, "None or a non-empty list of measurement names", names)
+        return names
+
+    def plot(self, names=None, ax=None, *, labels=None, color="C0"):
+        """Strip plot: one dot per draw for each name (deterministic horizontal
+        jitter), with the mean as a black bar. Draws on ``ax`` (default
+        ``plt.gca()``) and returns ``(dots, means)`` lists of artists."""
+        import matplotlib.pyplot as plt
+        names = self._names(names, "Draws.plot")
+        if labels is None:
+            labels = names
+        elif len(labels) != len(names):
+            fail("labels", "Draws.plot", f"None or {len(names)} labels", labels)
+        ax = plt.gca() if ax is None else ax
+        offsets = (np.arange(self.n) / max(self.n - 1, 1) - 0.5) * 0.3
+        dots, means = [], []
+        for i, name in enumerate(names):
+            dots.append(ax.scatter(i + offsets, self[name], s=14, color=color,
+                                   alpha=0.7, zorder=2))
+            means.extend(ax.plot([i - 0.25, i + 0.25], [self.mean(name)] * 2,
+                                 color="black", lw=2, zorder=3))
+        ax.set_xticks(range(len(names)), labels)
+        ax.set_xlim(-0.6, len(names) - 0.4)
+        return dots, means
+
+
+class DrawsSummary:
+    """The table returned by :meth:`Draws.summary`: ``rows`` of
+    ``(name, mean, sd, min, max)``; prints as text, renders as HTML in notebooks."""
+
+    def __init__(self, n, rows, digits):
+        self.n, self.rows, self.digits = n, list(rows), digits
+
+    def _cells(self):
+        return [[name] + [f"{v:.{self.digits}f}" for v in stats]
+                for name, *stats in self.rows]
+
+    def __str__(self):
+        header = [f"{self.n} draws", "mean", "sd", "min", "max"]
+        cells = self._cells()
+        widths = [max(len(r[j]) for r in [header] + cells) for j in range(5)]
+        def fmt(row):
+            return " ".join([row[0].ljust(widths[0])]
+                            + [row[j].rjust(widths[j]) for j in range(1, 5)])
+        return "\n".join(fmt(r) for r in [header] + cells)
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        head = "".join(f"<th>{h}</th>" for h in
+                       [f"{self.n} draws", "mean", "sd", "min", "max"])
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self._cells())
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
