@@ -9,6 +9,7 @@ notebooks  executes every book/*.ipynb with nbclient (in memory; nothing is writ
            and times each. A few minutes.
 build      a clean `jupyter-book build . --all` into a temporary directory, timed.
            A few minutes.
+hotpaths   micro-benchmarks of the hot paths fixed in issue 15 (hot_paths.py). Seconds.
 
 Nothing here is a test: the figures depend on the machine. Record them in
 benchmarks/README.md with the machine description printed first.
@@ -28,7 +29,7 @@ import warnings
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PARTS = ("training", "notebooks", "build")
+PARTS = ("training", "notebooks", "build", "hotpaths")
 
 
 def machine():
@@ -168,6 +169,10 @@ def main(argv=None):
         bench_notebooks()
     if "build" in args.only:
         bench_build()
+    if "hotpaths" in args.only:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from hot_paths import bench_hot_paths
+        bench_hot_paths()
 
 
 if __name__ == "__main__":

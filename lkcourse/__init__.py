@@ -6,11 +6,13 @@
 Implementation lives in one module per concept; each module's ``__all__`` lists
 what it exports, and this file re-exports them all.
 """
-from . import (_validation, activations, datasets, explore, explorers, gradcheck,
-               linear, metrics, nn, optim, penalties, progress, source, sweeps,
-               training)
+from . import (_validation, activation_table, activations, batched_training, datasets,
+               explore, explorers, gradcheck, linear, metrics, nn, optim, penalties,
+               progress, source, sweeps, training)
 from ._validation import *  # noqa: F401,F403
+from .activation_table import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
+from .batched_training import *  # noqa: F401,F403
 from .explore import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
@@ -28,7 +30,8 @@ __version__ = "0.1.0"
 
 __all__ = ["datasets"] + [
     name
-    for module in (_validation, activations, explore, explorers, gradcheck, linear, metrics,
-                   nn, optim, penalties, progress, source, sweeps, training)
+    for module in (_validation, activation_table, activations, batched_training, explore,
+                   explorers, gradcheck, linear, metrics, nn, optim, penalties, progress,
+                   source, sweeps, training)
     for name in module.__all__
 ]

@@ -42,12 +42,11 @@ true value is finite, without warnings. NaN in gives NaN out, derivatives includ
 from __future__ import annotations
 
 import functools
-import types
-from collections.abc import Mapping
 
 import numpy as np
 from scipy.special import erfc
 
+from ._registry import Registry, rebuild
 from ._validation import InvalidParameterError, check_array, check_choice, check_real
 
 __all__ = ["Activation", "activation", "ACTIVATIONS", "softmax", "log_softmax",
@@ -90,10 +89,17 @@ def _scaled(z, beta):
 
 
 def _elementwise(method):
-    """Convert the input to a float64 array; return a numpy scalar for scalar input."""
+    """Convert the input to a float64 array; return a numpy scalar for scalar input.
+
+    The conversion is ``check_array``'s (NaN and inf allowed); the error message, which
+    names the activation, is only formatted when the conversion fails."""
     @functools.wraps(method)
     def wrapper(self, z):
-        z = check_array(z, "z", f"{self!r}.{method.__name__}", finite=False, min_size=0)
+        try:
+            z = np.asarray(z, dtype=np.float64)
+        except (TypeError, ValueError):
+            check_array(z, "z", f"{self!r}.{method.__name__}", finite=False, min_size=0)
+            raise  # pragma: no cover (check_array raises first)
         out = method(self, z)
         return out[()] if out.ndim == 0 else out
     return wrapper
@@ -156,7 +162,8 @@ class Activation:
         for key in params:
             if not self.defaults:
                 raise InvalidParameterError(
-                    f"{owner} takes no parameters. Got {key}={params[key]!r} instead.")
+                    f"The '{key}' parameter of {owner} must not be given: {self.name!r} "
+                    f"takes no parameters. Got {key}={params[key]!r} instead.")
             check_choice(key, "params", owner, self.defaults)
         checked = {key: check_real(params.get(key, value), key, owner,
                                    **self.constraints[key])
@@ -176,6 +183,17 @@ class Activation:
     def __repr__(self):
         args = "".join(f", {k}={v!r}" for k, v in self._params.items())
         return f"activation({self.name!r}{args})"
+
+    # Immutable value objects: copies and pickles rebuild through the constructor
+    # (``copy.deepcopy``, ``pickle``, joblib and multiprocessing all go through this).
+    def __reduce__(self):
+        return (rebuild, (type(self), self._params))
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other._params == self._params
+
+    def __hash__(self):
+        return hash((type(self), tuple(self._params.items())))
 
     def __call__(self, z):
         return self.f(z)
@@ -491,7 +509,7 @@ class Swish(_HasMinimum):
     def bounds(self):
         if self.beta == 0:
             return (-np.inf, np.inf)
-        low = SiLU().minimum[1] / self.beta
+        low = ACTIVATIONS["silu"].minimum[1] / self.beta  # SiLU's minimum, cached there
         return (low, np.inf) if self.beta > 0 else (-np.inf, low)
 
     @property
@@ -521,39 +539,18 @@ _CLASSES = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, 
                                       ELU, SELU, Softplus, GELU, GELUTanh, SiLU, Swish,
                                       Mish)}
 
-class _Registry(Mapping):
-    """Read-only registry of activations: name -> the object with default parameters.
-
-    Iterate over it to tabulate or test every activation; build one with other
-    parameters with :func:`activation`.
-
-    Examples
-    --------
-    >>> import lkcourse as lk
-    >>> [name for name, a in lk.ACTIVATIONS.items() if a.zero_centred]
-    ['identity', 'tanh', 'selu']
-    """
-
-    def __init__(self, items):
-        self._items = types.MappingProxyType(dict(items))
-
-    def __getitem__(self, name):
-        return self._items[name]
-
-    def __iter__(self):
-        return iter(self._items)
-
-    def __len__(self):
-        return len(self._items)
-
-    def __repr__(self):
-        return f"ACTIVATIONS({list(self._items)})"
-
-
-ACTIVATIONS = _Registry((name, cls()) for name, cls in _CLASSES.items())
+ACTIVATIONS = Registry("ACTIVATIONS", ((name, cls()) for name, cls in _CLASSES.items()),
+                       show="type")
 """Read-only registry: activation name -> the object with default parameters.
 
-Iterate over it to tabulate or test every activation (see :func:`activation`).
+Iterate over it to tabulate or test every activation (see :func:`activation`); build
+one with other parameters with :func:`activation`.
+
+Examples
+--------
+>>> import lkcourse as lk
+>>> [name for name, a in lk.ACTIVATIONS.items() if a.zero_centred]
+['identity', 'tanh', 'selu']
 """
 
 
@@ -655,7 +652,12 @@ def softmax(z, axis=-1):
 def log_softmax(z, axis=-1):
     r"""Log of the softmax, :math:`z_i - \log\sum_j e^{z_j}`, without forming the softmax.
 
-    Parameters and axis conventions as :func:`softmax`.
+    Parameters
+    ----------
+    z : array_like
+        Logits, at least 1-D, as for :func:`softmax`.
+    axis : int, in ``[-z.ndim, z.ndim - 1]``
+        Axis to normalize over (default the last).
 
     Returns
     -------

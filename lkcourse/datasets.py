@@ -107,6 +107,8 @@ def noisy_polynomial(n=30, *, noise=0.2, coef=DEFAULT_POLY_COEF, x_range=(-1.0, 
     coef = check_array(coef, "coef", owner, ndim=1)
     lo, hi = _check_range(x_range, "x_range", owner)
     rng = check_rng(rng, owner)
+    if not isinstance(return_truth, (bool, np.bool_)):
+        fail("return_truth", owner, "True or False", return_truth)
     truth = np.polynomial.Polynomial(coef)
     x = np.sort(rng.uniform(lo, hi, size=n))
     y = truth(x) + noise * rng.standard_normal(n)
@@ -395,10 +397,12 @@ def train_test_split(X, y, *, test_size=0.25, rng=None):
     ((3, 2), (2, 2), [0, 1, 2, 3, 4])
     """
     owner = "train_test_split"
-    X, y = np.asarray(X), np.asarray(y)
-    for name, arr in (("X", X), ("y", y)):
+    for name, value in (("X", X), ("y", y)):
+        arr = np.asarray(value)
         if arr.ndim < 1 or arr.dtype.kind not in "biuf":
-            fail(name, owner, "an array of numbers with at least 1 dimension", arr)
+            fail(name, owner, "an array of numbers with at least 1 dimension",
+                 value if arr.ndim == 0 else arr)
+    X, y = np.asarray(X), np.asarray(y)
     check_same_length(X, y, "X", "y", owner)
     n = len(y)
     if n < 2:

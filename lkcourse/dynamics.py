@@ -15,7 +15,7 @@ __all__ = ["simulate_weight"]
 
 
 def simulate_weight(penalty, w0, *, lr, steps, method="gd", target=None):
-    r"""Iterates of one scalar weight under gradient or proximal steps of a penalty.
+    r"""Simulate one scalar weight under gradient or proximal steps of a penalty.
 
     Parameters
     ----------

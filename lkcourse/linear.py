@@ -57,10 +57,10 @@ import numpy as np
 
 from ._validation import (InvalidParameterError, check_array, check_choice, check_real,
                           check_same_length, fail)
-from .penalties import Lk, Penalty
+from .penalties import Lk, Penalty, check_protocol
 
 __all__ = ["fit_linear", "LinearFit", "ConvergenceWarning", "regularization_path",
-           "polynomial_features"]
+           "regularization_path_fits", "polynomial_features"]
 
 
 class ConvergenceWarning(UserWarning):
@@ -69,11 +69,12 @@ class ConvergenceWarning(UserWarning):
 
 @dataclass(frozen=True)
 class LinearFit:
-    """Result of :func:`fit_linear` (a frozen dataclass).
+    """Result of :func:`fit_linear` (a frozen dataclass: fields and ``coef`` read-only).
 
     Its fields:
 
-    - ``coef``: the fitted coefficients, an array of shape ``(n_features,)``;
+    - ``coef``: the fitted coefficients, a read-only array of shape ``(n_features,)``
+      (``fit.coef.copy()`` gives a writable one);
     - ``intercept``: the fitted intercept b, a float (0.0 when ``fit_intercept=False``);
     - ``n_iter``: proximal-gradient iterations, an int (0 for the closed forms);
     - ``converged``: whether the stopping rule was met (always True for closed forms);
@@ -87,6 +88,15 @@ class LinearFit:
     converged: bool
     objective: float
 
+    def __post_init__(self):
+        coef = np.array(self.coef, dtype=np.float64)  # a copy the caller cannot reach
+        coef.flags.writeable = False
+        object.__setattr__(self, "coef", coef)
+
+    def __reduce__(self):  # unpickling goes through __init__, so coef stays read-only
+        return (LinearFit, (self.coef, self.intercept, self.n_iter, self.converged,
+                            self.objective))
+
     def predict(self, X):
         """Predictions ``X @ coef + intercept`` for a 2-D X with ``len(coef)`` columns."""
         X = check_array(X, "X", "LinearFit.predict", ndim=2)
@@ -95,50 +105,78 @@ class LinearFit:
         return X @ self.coef + self.intercept
 
 
-def _least_squares(X, y, lam):
+class _Design:
+    """Validated (centred) data and its SVD, computed once per X and reused by every
+    fit of a regularization path."""
+
+    def __init__(self, X, y, fit_intercept):
+        n, p = X.shape
+        if fit_intercept:
+            self.x_mean, self.y_mean = X.mean(axis=0), float(y.mean())
+            self.Xc, self.yc = X - self.x_mean, y - self.y_mean
+        else:
+            self.x_mean, self.y_mean, self.Xc, self.yc = np.zeros(p), 0.0, X, y
+        self.X, self.y, self.fit_intercept = X, y, fit_intercept
+        self.U, self.s, self.Vt = np.linalg.svd(self.Xc, full_matrices=False)
+        self.Uty = self.U.T @ self.yc
+        self._gram = None
+
+    @property
+    def gram(self):
+        """``(X^T X / n, X^T y / n)`` of the centred data (only used when p <= n)."""
+        if self._gram is None:
+            n = self.Xc.shape[0]
+            self._gram = (self.Xc.T @ self.Xc / n, self.Xc.T @ self.yc / n)
+        return self._gram
+
+
+def _least_squares(design, lam):
     """Minimizer of (1/(2n))||y - X beta||^2 + lam*||beta||^2 by the SVD (lam >= 0).
 
     For lam = 0 the minimum-norm least-squares solution (pseudo-inverse).
     """
+    X, s = design.Xc, design.s
     n = X.shape[0]
-    U, s, Vt = np.linalg.svd(X, full_matrices=False)
     if lam == 0:
         keep = s > max(X.shape) * np.finfo(float).eps * (s[0] if s.size else 0.0)
         d = np.where(keep, 1.0 / np.where(keep, s, 1.0), 0.0)
     else:
         d = s / (s ** 2 + 2.0 * n * lam)
-    return Vt.T @ (d * (U.T @ y))
+    return design.Vt.T @ (d * design.Uty)
 
 
-def _proximal_gradient(X, y, penalty, coef, max_iter, tol):
+def _proximal_gradient(design, penalty, coef, max_iter, tol):
     """FISTA with restart; for a non-convex penalty with a monotone safeguard."""
+    X, y = design.Xc, design.yc
     n, p = X.shape
-    L = np.linalg.norm(X, 2) ** 2 / n  # largest singular value, from the SVD
+    L = (design.s[0] ** 2 if design.s.size else 0.0) / n  # largest eigenvalue of X^T X/n
     if L == 0:  # the data term is constant: the minimizer of R, which is 0
         return np.zeros(p), 0, True
     step = 1.0 / L
     if p <= n:
-        gram, xty = X.T @ X / n, X.T @ y / n
+        gram, xty = design.gram
         def grad(w): return gram @ w - xty  # noqa: E306,E704
     else:
         def grad(w): return X.T @ (X @ w - y) / n  # noqa: E306,E704
 
     def objective(w):
         r = X @ w - y
-        return r @ r / (2 * n) + penalty.value(w)
+        return r @ r / (2 * n) + float(penalty.value(w))
 
-    scale = penalty._scale(p)  # the arrays are checked once, here: skip prox's checks
+    if isinstance(penalty, Penalty):  # arrays are checked once, here: skip prox's checks
+        scale = penalty._scale(p)
+        def prox(v): return penalty._prox(v, step, scale)  # noqa: E306,E704
+    else:  # a user's penalty: only its public protocol
+        def prox(v): return np.asarray(penalty.prox(v, step), dtype=np.float64)  # noqa
 
-    def prox(v):
-        return penalty._prox(v, step, scale)
-
+    convex = getattr(penalty, "convex", False) is True  # unknown: the monotone safeguard
     x, z, theta = coef, coef, 1.0
-    f_x = None if penalty.convex else objective(x)
+    f_x = None if convex else objective(x)
     for it in range(1, max_iter + 1):
         x_new = prox(z - step * grad(z))
         if np.max(np.abs(z - x_new)) / step <= tol:
             return x_new, it, True
-        if penalty.convex:  # restart when the momentum points uphill
+        if convex:  # restart when the momentum points uphill
             restart = (z - x_new) @ (x_new - x) > 0
         else:  # keep only steps that do not increase the objective
             f_new = objective(x_new)
@@ -170,8 +208,12 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
         Design matrix, finite. A single feature must be shaped ``(n, 1)``.
     y : array_like of shape (n_samples,)
         Targets, finite.
-    penalty : Penalty or None
-        For example ``lk.L1(0.1)``. None means ordinary least squares.
+    penalty : penalty object or None
+        For example ``lk.L1(0.1)``. None means ordinary least squares. Any object
+        with the penalty protocol of :mod:`lkcourse.penalties` works (the one
+        ``lk.MLP`` and ``lk.train`` accept): ``fit_linear`` calls its ``value(w)`` and
+        ``prox(v, step)``; a user-written object is treated as non-convex (monotone
+        safeguard) unless it has ``convex = True``.
     fit_intercept : bool
         Fit an unpenalized intercept (by centring X and y).
     max_iter : int, >= 1
@@ -192,7 +234,7 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
     ------
     InvalidParameterError
         For a non-2-D X, a non-1-D y, mismatched lengths, NaN/inf in the data, a
-        penalty that is not a penalty object, or a bad option.
+        penalty without ``value`` and ``prox``, or a bad option.
 
     Warns
     -----
@@ -213,6 +255,14 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
     (True, array([ 1.9 ,  0.  , -0.84]))
     """
     owner = "fit_linear"
+    X, y = _check_data(X, y, owner)
+    _check_linear_penalty(penalty, owner)
+    fit_intercept, max_iter, tol = _check_options(fit_intercept, max_iter, tol, owner)
+    coef0 = _check_coef0(coef0, X.shape[1], owner)
+    return _fit(_Design(X, y, fit_intercept), penalty, max_iter, tol, coef0)
+
+
+def _check_data(X, y, owner):
     X = check_array(X, "X", owner, ndim=2)
     y = check_array(y, "y", owner, ndim=(1, 2))
     if y.ndim == 2:
@@ -221,54 +271,68 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
             f"{y.shape} instead. Use y.ravel() for a single target; fit several targets "
             "one at a time.")
     check_same_length(X, y, "X", "y", owner)
-    if penalty is not None and not isinstance(penalty, Penalty):
-        fail("penalty", owner, "None or a penalty object such as lk.L1(0.1)", penalty)
+    return X, y
+
+
+def _check_linear_penalty(penalty, owner, name="penalty"):
+    """None, or an object with the penalty protocol's ``value(w)`` and ``prox(v, step)``."""
+    check_protocol(penalty, owner, needs=("value", "prox"), name=name)
+
+
+def _check_options(fit_intercept, max_iter, tol, owner):
     if not isinstance(fit_intercept, (bool, np.bool_)):
         fail("fit_intercept", owner, "True or False", fit_intercept)
     max_iter = check_real(max_iter, "max_iter", owner, low=1, integer=True)
     tol = check_real(tol, "tol", owner, low=0)
-    n, p = X.shape
+    return bool(fit_intercept), max_iter, tol
+
+
+def _check_coef0(coef0, p, owner):
     if coef0 is None:
-        coef0 = np.zeros(p)
-    else:
-        coef0 = check_array(coef0, "coef0", owner, ndim=1).copy()
-        if coef0.size != p:
-            fail("coef0", owner, f"None or an array of shape ({p},) like X's columns",
-                 coef0)
-    if fit_intercept:
-        x_mean, y_mean = X.mean(axis=0), float(y.mean())
-        Xc, yc = X - x_mean, y - y_mean
-    else:
-        x_mean, y_mean, Xc, yc = np.zeros(p), 0.0, X, y
+        return np.zeros(p)
+    coef0 = check_array(coef0, "coef0", owner, ndim=1).copy()
+    if coef0.size != p:
+        fail("coef0", owner, f"None or an array of shape ({p},) like X's columns", coef0)
+    return coef0
+
+
+def _fit(design, penalty, max_iter, tol, coef0, stacklevel=3):
+    """fit_linear on checked inputs, with the data's SVD already computed.
+
+    ``stacklevel`` of the ConvergenceWarning: 3 points at fit_linear's caller."""
+    X, y, n, p = design.X, design.y, design.X.shape[0], design.X.shape[1]
     if penalty is None or (isinstance(penalty, Lk) and penalty.k == 2):
         lam = 0.0 if penalty is None else penalty.lam * penalty._scale(p)
-        coef, n_iter, converged = _least_squares(Xc, yc, lam), 0, True
+        coef, n_iter, converged = _least_squares(design, lam), 0, True
     else:
-        coef, n_iter, converged = _proximal_gradient(Xc, yc, penalty, coef0, max_iter, tol)
+        coef, n_iter, converged = _proximal_gradient(design, penalty, coef0, max_iter, tol)
         if not converged:
             warnings.warn(
                 f"fit_linear did not converge in max_iter={max_iter} iterations "
                 f"(tol={tol:g}, penalty {penalty!r}). Increase max_iter or tol; "
-                "check the result.", ConvergenceWarning, stacklevel=2)
-    intercept = y_mean - float(x_mean @ coef) if fit_intercept else 0.0
+                "check the result.", ConvergenceWarning, stacklevel=stacklevel)
+    intercept = design.y_mean - float(design.x_mean @ coef) if design.fit_intercept else 0.0
     resid = y - X @ coef - intercept
     objective = float(resid @ resid) / (2 * n)
     if penalty is not None:
-        objective += penalty.value(coef)
+        objective += float(penalty.value(coef))
     return LinearFit(coef=coef, intercept=intercept, n_iter=int(n_iter),
                      converged=bool(converged), objective=objective)
 
 
-def regularization_path(X, y, penalty_factory, lams, *, warm_start=True,
-                        return_intercepts=False, **fit_kwargs):
-    """Coefficients of :func:`fit_linear` along a sequence of penalty strengths.
+_PATH_OPTIONS = ["fit_intercept", "max_iter", "tol", "coef0"]
+
+
+def regularization_path(X, y, penalty_factory, lams, *, warm_start=True, **fit_kwargs):
+    """Compute the coefficients of :func:`fit_linear` along a sequence of strengths.
 
     Parameters
     ----------
     X, y : array_like
         As in :func:`fit_linear`.
     penalty_factory : callable
-        ``lam -> penalty``, e.g. ``lk.L1`` or ``lambda lam: lk.Lk(0.5, lam)``.
+        ``lam -> penalty``, e.g. ``lk.L1`` or ``lambda lam: lk.Lk(0.5, lam)``; it may
+        return any penalty object :func:`fit_linear` accepts.
     lams : array_like of shape (n_lams,)
         Finite strengths, solved in the given order (decreasing is the usual choice:
         from the all-zero solution toward less regularization).
@@ -276,17 +340,20 @@ def regularization_path(X, y, penalty_factory, lams, *, warm_start=True,
         Start each fit from the previous solution (``coef0`` of ``fit_kwargs``, if
         given, starts the first one). Saves iterations; for non-convex penalties it
         also makes the path follow one local solution continuously.
-    return_intercepts : bool
-        Also return the intercepts.
     **fit_kwargs
         Passed to :func:`fit_linear` (``fit_intercept``, ``max_iter``, ``tol``,
         ``coef0``).
 
     Returns
     -------
-    coefs : ndarray of shape (n_lams, n_features)
-    intercepts : ndarray of shape (n_lams,)
-        Only if ``return_intercepts``.
+    ndarray of shape (n_lams, n_features)
+        Row i holds the coefficients for ``lams[i]``. Always this one type: the
+        intercepts, iteration counts and objectives are in the :class:`LinearFit`
+        results of :func:`regularization_path_fits`.
+
+    Notes
+    -----
+    The data are centred and decomposed (SVD) once for the whole path.
 
     Examples
     --------
@@ -298,31 +365,80 @@ def regularization_path(X, y, penalty_factory, lams, *, warm_start=True,
     >>> path.shape, np.count_nonzero(path, axis=1)
     ((4, 3), array([0, 1, 2, 3]))
     """
-    owner = "regularization_path"
-    if not callable(penalty_factory):
+    fits = _path(X, y, penalty_factory, lams, warm_start, fit_kwargs,
+                 "regularization_path")
+    return np.array([fit.coef for fit in fits])  # lams has >= 1 entry
+
+
+def regularization_path_fits(X, y, penalty_factory, lams, *, warm_start=True,
+                             **fit_kwargs):
+    """The full :class:`LinearFit` of every point of a regularization path.
+
+    The same fits as :func:`regularization_path` (same parameters, same warm starts),
+    returned whole: ``[fit.intercept for fit in fits]`` gives the intercepts,
+    ``fit.n_iter`` and ``fit.objective`` the cost and value of each solve.
+
+    Parameters
+    ----------
+    X, y : array_like
+        As in :func:`fit_linear`.
+    penalty_factory : callable
+        ``lam -> penalty``, e.g. ``lk.L1``.
+    lams : array_like of shape (n_lams,)
+        Finite strengths, solved in the given order.
+    warm_start : bool
+        Start each fit from the previous solution.
+    **fit_kwargs
+        Passed to :func:`fit_linear` (``fit_intercept``, ``max_iter``, ``tol``,
+        ``coef0``).
+
+    Returns
+    -------
+    list of LinearFit
+        One per entry of ``lams``, in order.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(40, 3))
+    >>> y = X @ np.array([1.0, 0.0, -2.0]) + 5.0
+    >>> fits = lk.regularization_path_fits(X, y, lk.L1, [3.0, 0.0])
+    >>> [round(fit.intercept, 3) for fit in fits][1]
+    5.0
+    """
+    return _path(X, y, penalty_factory, lams, warm_start, fit_kwargs,
+                 "regularization_path_fits")
+
+
+def _path(X, y, penalty_factory, lams, warm_start, fit_kwargs, owner):
+    X, y = _check_data(X, y, owner)
+    if not callable(penalty_factory) or isinstance(penalty_factory, Penalty):
         fail("penalty_factory", owner, "a callable lam -> penalty, such as lk.L1",
              penalty_factory)
     lams = check_array(lams, "lams", owner, ndim=1)
     if not isinstance(warm_start, (bool, np.bool_)):
         fail("warm_start", owner, "True or False", warm_start)
-    if not isinstance(return_intercepts, (bool, np.bool_)):
-        fail("return_intercepts", owner, "True or False", return_intercepts)
     for key in fit_kwargs:
-        check_choice(key, "**fit_kwargs", owner, ["fit_intercept", "max_iter", "tol", "coef0"])
-    coef0 = fit_kwargs.pop("coef0", None)
-    coefs, intercepts = [], []
+        check_choice(key, "**fit_kwargs", owner, _PATH_OPTIONS)
+    fit_intercept, max_iter, tol = _check_options(
+        fit_kwargs.get("fit_intercept", True), fit_kwargs.get("max_iter", 10_000),
+        fit_kwargs.get("tol", 1e-8), owner)
+    coef0 = _check_coef0(fit_kwargs.get("coef0"), X.shape[1], owner)
+    design = _Design(X, y, fit_intercept)  # one centring and one SVD for the whole path
+    fits = []
     for lam in lams:
         pen = penalty_factory(float(lam))
-        if pen is not None and not isinstance(pen, Penalty):
+        try:
+            _check_linear_penalty(pen, owner)
+        except InvalidParameterError:
             fail("penalty_factory", owner,
                  "a callable returning a penalty object (such as lk.L1)", penalty_factory)
-        fit = fit_linear(X, y, pen, coef0=coef0, **fit_kwargs)
-        coefs.append(fit.coef)
-        intercepts.append(fit.intercept)
+        fit = _fit(design, pen, max_iter, tol, coef0, stacklevel=4)  # the caller
+        fits.append(fit)
         if warm_start:
-            coef0 = fit.coef
-    coefs = np.array(coefs)
-    return (coefs, np.array(intercepts)) if return_intercepts else coefs
+            coef0 = fit.coef.copy()
+    return fits
 
 
 def polynomial_features(x, degree):

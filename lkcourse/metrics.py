@@ -39,6 +39,13 @@ def mse(y_true, y_pred):
     Returns
     -------
     float
+        The mean of the squared differences, >= 0.
+
+    Notes
+    -----
+    The MLP's training loss ``loss="mse"`` (alias ``"half_mse"``) is *half* this value,
+    :math:`\\frac1n\\sum \\frac12 (y - \\hat y)^2` (its gradient has no factor 2); call
+    it half-MSE, and use ``lk.mse`` when you mean the mean squared error.
 
     Examples
     --------
@@ -56,10 +63,12 @@ def mae(y_true, y_pred):
     Parameters
     ----------
     y_true, y_pred : array_like of the same shape
+        Targets and predictions (finite).
 
     Returns
     -------
     float
+        The mean of the absolute differences, >= 0.
 
     Examples
     --------
@@ -85,6 +94,7 @@ def r2_score(y_true, y_pred):
     Returns
     -------
     float
+        1 for a perfect fit, 0 for predicting the mean, negative when worse.
 
     Raises
     ------
@@ -108,16 +118,29 @@ def r2_score(y_true, y_pred):
     return 1.0 - float(np.sum((y_true - y_pred) ** 2)) / ss_tot
 
 
+def _labels(out):
+    """Class labels from network outputs of shape (n, k), the one rule of the package:
+    ``logit > 0`` with one output (k = 1), else the argmax over the outputs."""
+    return (out[:, 0] > 0).astype(np.int64) if out.shape[1] == 1 else np.argmax(out, axis=1)
+
+
+def _n_correct(y_true, y_pred):
+    """Number of equal entries: accuracy's numerator (batches add these up)."""
+    return int(np.count_nonzero(y_true == y_pred))
+
+
 def accuracy(y_true, y_pred):
     """Fraction of predictions equal to the labels.
 
     Parameters
     ----------
-    y_true, y_pred : array_like of the same shape (integer labels)
+    y_true, y_pred : array_like of the same shape
+        Integer labels (any numbers compared for equality).
 
     Returns
     -------
-    float in [0, 1]
+    float
+        The fraction of equal entries, in [0, 1].
 
     Examples
     --------
@@ -126,7 +149,7 @@ def accuracy(y_true, y_pred):
     0.75
     """
     y_true, y_pred = _pair(y_true, y_pred, "accuracy")
-    return float(np.mean(y_true == y_pred))
+    return _n_correct(y_true, y_pred) / y_true.size
 
 
 def kfold_splits(n, n_splits=5, *, rng=None):

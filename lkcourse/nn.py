@@ -13,17 +13,17 @@ import numbers
 import numpy as np
 
 from . import activations as _activations
+from . import initializers as _init
+from . import losses as _losses
+from .initializers import INITS
+from .losses import LOSSES, _loss_name
+from . import metrics as _metrics
+from . import penalties as _penalties
+from .optim import decay_weights_only
 from ._validation import (InvalidParameterError, check_array, check_choice, check_real,
                           check_rng, fail)
 
-__all__ = ["MLP", "LOSSES"]
-
-#: Loss names understood by :meth:`MLP.loss_and_grads` and :func:`lkcourse.train`.
-LOSSES = ("mse", "bce", "ce")
-
-_HE = ("relu", "leaky_relu", "prelu", "elu")   # std sqrt(2 / fan_in)
-_LECUN = ("selu",)                              # std sqrt(1 / fan_in)
-
+__all__ = ["MLP", "LOSSES", "INITS", "ForwardTrace"]
 
 class MLP:
     r"""Multi-layer perceptron with any activation from ``lk.ACTIVATIONS``.
@@ -36,8 +36,13 @@ class MLP:
         Hidden-layer activation: a name of ``lk.ACTIVATIONS`` or an object
         from :func:`lkcourse.activation` (anything with ``f`` and ``df``). PReLU's
         slope is a fixed constant here, not learned.
+    init : None or str
+        Weight initialisation, one of ``lk.INITS``: ``"he_normal"``, ``"he_uniform"``,
+        ``"glorot_normal"``, ``"glorot_uniform"`` (``"xavier_normal"`` and
+        ``"xavier_uniform"`` are aliases), ``"lecun_normal"``, ``"lecun_uniform"``.
+        None (default) chooses by activation (see Notes). Biases always start at 0.
     dropout : float, 0 <= dropout < 1
-        Probability of zeroing each hidden activation in training mode (inverted
+        Probability of zeroing (dropping) each hidden activation in training mode (inverted
         dropout). Never applied to the inputs or the outputs.
     rng : None, int or numpy.random.Generator
         Seeds the initial weights, then the dropout masks when ``forward`` or
@@ -48,15 +53,21 @@ class MLP:
     params : dict of ndarray
         ``{"W1", "b1", "W2", "b2", ...}``; ``W`` has shape ``(fan_in, fan_out)``.
     init : str
-        The initialisation used: ``"he"``, ``"lecun"`` or ``"glorot"``.
+        The initialisation family used: ``"he"``, ``"lecun"`` or ``"glorot"``.
+    init_scheme : str
+        The full scheme: ``init`` plus ``"_normal"`` or ``"_uniform"`` (xavier names
+        are reported as glorot), e.g. ``"he_normal"``.
 
     Notes
     -----
-    Weights are drawn from :math:`\mathcal N(0, \sigma^2)`, biases start at 0:
-    He, :math:`\sigma^2 = 2/\text{fan\_in}`, for the ReLU family (relu, leaky_relu,
-    prelu, elu); LeCun, :math:`\sigma^2 = 1/\text{fan\_in}`, for selu; Glorot,
-    :math:`\sigma^2 = 2/(\text{fan\_in} + \text{fan\_out})`, for all others (and for
-    activation objects). The same rule is used for every layer.
+    Weights are drawn independently with mean 0 and variance :math:`\sigma^2`: He
+    (Kaiming, fan-in, gain :math:`\sqrt2`) :math:`2/\text{fan\_in}`, Glorot (Xavier)
+    :math:`2/(\text{fan\_in} + \text{fan\_out})`, LeCun :math:`1/\text{fan\_in}`;
+    ``*_uniform`` draws from :math:`U(-\sqrt3\sigma, \sqrt3\sigma)`, as PyTorch's
+    ``torch.nn.init`` (see ``lkcourse.initializers``). ``init=None`` chooses the
+    normal form by activation: He for the ReLU family (relu, leaky_relu, prelu, elu),
+    LeCun for selu, Glorot for all others (and for activation objects). The same rule
+    is used for every layer.
 
     Inverted dropout: in training mode each hidden activation is multiplied by
     :math:`m/(1-p)` with :math:`m \sim \text{Bernoulli}(1-p)`, so its expectation
@@ -72,22 +83,28 @@ class MLP:
     >>> loss, grads = model.loss_and_grads(X, y, "mse", lk.L2(1e-3))
     >>> grads["W2"].shape
     (8, 1)
+    >>> wide = lk.MLP([1000, 1000], init="he_uniform", rng=0)
+    >>> wide.init, wide.init_scheme
+    ('he', 'he_uniform')
+    >>> round(float(wide.params["W1"].var() * 1000), 2)      # 2 / fan_in
+    2.0
     """
 
-    def __init__(self, sizes, activation="relu", *, dropout=0.0, rng=None):
+    def __init__(self, sizes, activation="relu", *, init=None, dropout=0.0, rng=None):
         owner = "MLP"
         allowed = "a sequence of at least 2 ints >= 1"
         try:
-            sizes = tuple(sizes)
+            given = tuple(sizes) if not isinstance(sizes, (str, bytes)) else ()
         except TypeError:
             fail("sizes", owner, allowed, sizes)
-        if len(sizes) < 2 or not all(
+        if len(given) < 2 or not all(
                 isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 1
-                for s in sizes):
+                for s in given):
             fail("sizes", owner, allowed, sizes)
-        self.sizes = tuple(int(s) for s in sizes)
+        self.sizes = tuple(int(s) for s in given)
         if isinstance(activation, str):
-            self.activation = _activations.activation(activation)
+            self.activation = _activations.activation(check_choice(
+                activation, "activation", owner, list(_activations.ACTIVATIONS)))
         elif callable(getattr(activation, "f", None)) and callable(
                 getattr(activation, "df", None)):
             self.activation = activation
@@ -96,15 +113,14 @@ class MLP:
                  activation)
         self.dropout = check_real(dropout, "dropout", owner, low=0, high=1,
                                   high_open=True)
+        family, distribution = _init.resolve(
+            init, getattr(self.activation, "name", None), owner)
         self._rng = check_rng(rng, owner)
-        name = getattr(self.activation, "name", None)
-        self.init = "he" if name in _HE else "lecun" if name in _LECUN else "glorot"
+        self.init, self.init_scheme = family, f"{family}_{distribution}"
         self.params = {}
         for i, (fan_in, fan_out) in enumerate(zip(self.sizes, self.sizes[1:]), 1):
-            var = {"he": 2 / fan_in, "lecun": 1 / fan_in,
-                   "glorot": 2 / (fan_in + fan_out)}[self.init]
-            self.params[f"W{i}"] = np.sqrt(var) * self._rng.standard_normal(
-                (fan_in, fan_out))
+            self.params[f"W{i}"] = _init.draw_weights(family, distribution, fan_in,
+                                                      fan_out, self._rng)
             self.params[f"b{i}"] = np.zeros(fan_out)
 
     @property
@@ -123,30 +139,32 @@ class MLP:
                 f"dropout={self.dropout})")
 
     def copy(self):
-        """An independent copy: new parameter arrays and dropout generator state (the
-        activation object is immutable and shared)."""
-        new = object.__new__(MLP)
-        new.__dict__.update(self.__dict__)
-        new.params = {k: v.copy() for k, v in self.params.items()}
-        new._rng = copy.deepcopy(self._rng)
-        return new
+        """An independent copy, ``copy.deepcopy(self)``: new parameter arrays and dropout
+        generator state. Models also pickle (save a trained model, joblib sweeps)."""
+        return copy.deepcopy(self)
 
     # ---- forward and backward ---------------------------------------------------
     def _forward(self, X, rng=None):
-        """Outputs and the cache for backprop; dropout on iff ``rng`` is given."""
+        """Outputs and the cache for backprop; dropout on iff ``rng`` is given.
+
+        ``cache[l]`` is ``(H, Z, A, mask)`` for layer ``l + 1``: its input ``H``, its
+        pre-activation ``Z = H W + b``, ``A = act(Z)`` (``Z`` itself for the last
+        layer) and the dropout mask applied to ``A`` (None when off, and always for
+        the last layer)."""
         cache, H = [], X
         for layer in range(1, self.n_layers + 1):
             Z = H @ self.params[f"W{layer}"]
             Z += self.params[f"b{layer}"]
             if layer == self.n_layers:
-                cache.append((H, None, None))
+                cache.append((H, Z, Z, None))
                 return Z, cache
             A, mask = self.activation.f(Z), None
+            cache_H = H
+            H = A
             if rng is not None:
                 mask = (rng.random(A.shape) >= self.dropout) / (1.0 - self.dropout)
-                A = A * mask
-            cache.append((H, Z, mask))
-            H = A
+                H = A * mask
+            cache.append((cache_H, Z, A, mask))
 
     def _backward(self, dout, cache):
         """Gradients of every param given ``dout`` = d loss / d outputs."""
@@ -156,7 +174,7 @@ class MLP:
             grads[f"W{layer}"] = H.T @ delta
             grads[f"b{layer}"] = delta.sum(axis=0)
             if layer > 1:
-                _, Z, mask = cache[layer - 2]
+                _, Z, _, mask = cache[layer - 2]
                 dH = delta @ self.params[f"W{layer}"].T
                 if mask is not None:
                     dH *= mask
@@ -164,9 +182,12 @@ class MLP:
         return {name: grads[name] for name in self.params}
 
     def _dropout_rng(self, train, rng, owner):
+        """Validate ``train`` and ``rng``; the dropout generator, or None when off."""
+        check_flag(train, "train", owner)
+        rng = None if rng is None else check_rng(rng, owner)
         if not train or self.dropout == 0:
             return None
-        return self._rng if rng is None else check_rng(rng, owner)
+        return self._rng if rng is None else rng
 
     def _check_X(self, X, owner):
         X = check_array(X, "X", owner, ndim=2)
@@ -190,6 +211,47 @@ class MLP:
         X = self._check_X(X, "MLP.forward")
         return self._forward(X, self._dropout_rng(train, rng, "MLP.forward"))[0]
 
+    def forward_trace(self, X, *, train=False, rng=None):
+        r"""One forward pass that keeps every layer's pre-activations and activations.
+
+        Parameters
+        ----------
+        X : array_like of shape (n, sizes[0])
+            The inputs, one row per sample.
+        train : bool
+            Training mode: apply dropout (if any), exactly as :meth:`forward` does with
+            the same ``rng``.
+        rng : None, int or numpy.random.Generator
+            Dropout masks in training mode; None uses the model's own generator.
+
+        Returns
+        -------
+        ForwardTrace
+            ``.pre[l]`` is :math:`Z_{l+1} = H_l W_{l+1} + b_{l+1}`, ``.post[l]`` is
+            :math:`\phi(Z_{l+1})` for a hidden layer and :math:`Z_L` itself for the
+            last one (``post[-1]`` equals ``forward(X, train=train, rng=rng)``);
+            ``.masks[l]`` is the dropout mask multiplying ``post[l]`` before the next
+            layer (None in evaluation mode, without dropout, and for the last layer).
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> model = lk.MLP([2, 16, 16, 1], "tanh", rng=0)
+        >>> X = np.random.default_rng(1).standard_normal((100, 2))
+        >>> trace = model.forward_trace(X)
+        >>> [z.shape for z in trace.pre]
+        [(100, 16), (100, 16), (100, 1)]
+        >>> bool(np.array_equal(trace.post[0], np.tanh(trace.pre[0])))
+        True
+        >>> bool(np.array_equal(trace.post[-1], model.forward(X)))
+        True
+        """
+        owner = "MLP.forward_trace"
+        X = self._check_X(X, owner)
+        _, cache = self._forward(X, self._dropout_rng(train, rng, owner))
+        return ForwardTrace(pre=[c[1] for c in cache], post=[c[2] for c in cache],
+                            masks=[c[3] for c in cache])
+
     def predict(self, X):
         """Evaluation-mode outputs; 1-D of shape ``(n,)`` when there is one output."""
         out = self.forward(X)
@@ -200,67 +262,19 @@ class MLP:
         output, else ``softmax`` over the outputs (shape ``(n, sizes[-1])``)."""
         out = self.forward(X)
         if self.sizes[-1] == 1:
-            z = out[:, 0]
-            return np.exp(np.minimum(z, 0) - np.log1p(np.exp(-np.abs(z))))
+            return _activations.ACTIVATIONS["sigmoid"].f(out[:, 0])
         return np.exp(_activations.log_softmax(out, axis=1))
 
     def predict_class(self, X):
         """Predicted int labels: ``logit > 0`` with one output, else the argmax."""
-        out = self.forward(X)
-        if self.sizes[-1] == 1:
-            return (out[:, 0] > 0).astype(np.int64)
-        return np.argmax(out, axis=1)
+        return _metrics._labels(self.forward(X))
 
     # ---- losses -----------------------------------------------------------------
     def _check_y(self, y, loss, n, owner):
         """Validate targets for ``loss`` and return them in the internal layout."""
-        k = self.sizes[-1]
-        if loss == "mse":
-            y = check_array(y, "y", owner, ndim=(1, 2))
-            if y.ndim == 1 and k == 1:
-                y = y[:, None]
-            if y.shape[1:] != (k,):
-                raise InvalidParameterError(
-                    f"The 'y' parameter of {owner} must have shape (n, {k}) for "
-                    f"loss 'mse' (or (n,) with one output). Got {y.shape} instead.")
-        else:
-            if loss == "bce" and k != 1:
-                fail("loss", owner, "'mse' or 'ce' for a network with "
-                     f"{k} outputs ('bce' needs exactly 1 output)", loss)
-            if loss == "ce" and k < 2:
-                fail("loss", owner, "'mse' or 'bce' for a network with 1 output ('ce' "
-                     "needs one output per class, at least 2)", loss)
-            y = np.asarray(y)
-            if y.ndim == 2 and y.shape[1] == 1 and loss == "bce":
-                y = y[:, 0]
-            classes = 2 if loss == "bce" else k
-            if (y.ndim != 1 or y.dtype.kind not in "biuf"
-                    or not np.all(np.isin(y, np.arange(classes)))):
-                fail("y", owner, f"a 1-D array of int labels in 0..{classes - 1} for "
-                     f"loss {loss!r}", y)
-            y = y.astype(np.float64)[:, None] if loss == "bce" else y.astype(np.intp)
-        if len(y) != n:
-            raise InvalidParameterError(
-                f"The 'X' and 'y' parameters of {owner} must have the same number of "
-                f"rows. Got {n} and {len(y)} instead.")
-        return y
+        return _losses.check_targets(y, loss, self.sizes[-1], n, owner)
 
-    @staticmethod
-    def _data_loss(out, y, loss):
-        """Batch-mean loss and its gradient with respect to the outputs."""
-        n = out.shape[0]
-        if loss == "mse":
-            r = out - y
-            return 0.5 * float(np.vdot(r, r)) / n, r / n
-        if loss == "bce":   # softplus(z) - y z, and sigmoid(z) - y, computed stably
-            t = np.log1p(np.exp(-np.abs(out)))
-            value = np.sum(np.maximum(out, 0) - y * out + t) / n
-            return float(value), (np.exp(np.minimum(out, 0) - t) - y) / n
-        logp = _activations.log_softmax(out, axis=1)
-        rows = np.arange(n)
-        dout = np.exp(logp)
-        dout[rows, y] -= 1
-        return -float(np.sum(logp[rows, y])) / n, dout / n
+    _data_loss = staticmethod(_losses.data_loss)
 
     def _loss_and_grads(self, X, y, loss, penalty, rng=None, penalty_value=True):
         """Fast path for validated inputs: (data loss, penalty value, grads, outputs).
@@ -272,7 +286,7 @@ class MLP:
         reg = 0.0
         if penalty is not None:
             for name, w in self.params.items():
-                if name[0] == "W":
+                if decay_weights_only(name, w):
                     if penalty_value:
                         reg += float(penalty.value(w))
                     grads[name] += penalty.grad(w)
@@ -288,11 +302,16 @@ class MLP:
             ``"mse"``: shape ``(n, sizes[-1])`` (or ``(n,)`` with one output);
             ``"bce"``: labels in {0, 1}, shape ``(n,)``, one output (a logit);
             ``"ce"``: int labels in ``0 .. sizes[-1] - 1``, shape ``(n,)``.
-        loss : {"mse", "bce", "ce"}
+        loss : {"mse", "half_mse", "bce", "ce"}
+            ``"mse"`` and ``"half_mse"`` are the same loss, the *half* mean squared
+            error (see Notes): ``lk.mse`` of the same outputs is twice as large.
         penalty : penalty object or None
             Anything with ``value(w)`` and ``grad(w)`` (e.g. ``lk.L2(1e-3)``), applied
             to each weight matrix ``W1, W2, ...`` and summed; biases are never
-            penalized.
+            penalized. A penalty with ``reduction="mean"`` is therefore a mean over
+            each matrix's entries, *summed over the layers*: ``L2(lam,
+            reduction="mean")`` adds ``lam * sum_l mean(W_l**2)``, not a mean over all
+            the weights of the network.
         train : bool
             Training mode (dropout on, if the model has any).
         rng : None, int or numpy.random.Generator
@@ -307,14 +326,15 @@ class MLP:
         Notes
         -----
         With outputs :math:`o_i` (logits :math:`z_i`) for the :math:`n` samples:
-        ``"mse"`` :math:`\frac1n\sum_i \frac12\lVert o_i - y_i\rVert^2`;
+        ``"mse"`` (alias ``"half_mse"``, half-MSE)
+        :math:`\frac1n\sum_i \frac12\lVert o_i - y_i\rVert^2`;
         ``"bce"`` :math:`\frac1n\sum_i \operatorname{softplus}(z_i) - y_i z_i`
         (the binary cross-entropy of :math:`\sigma(z_i)`);
         ``"ce"`` :math:`-\frac1n\sum_i \log\operatorname{softmax}(z_i)_{y_i}`;
         then :math:`+\sum_l R(W_l)`.
         """
         owner = "MLP.loss_and_grads"
-        loss = check_choice(loss, "loss", owner, LOSSES)
+        loss = _loss_name(loss, owner)
         X = self._check_X(X, owner)
         y = self._check_y(y, loss, X.shape[0], owner)
         _check_penalty(penalty, owner)
@@ -323,8 +343,53 @@ class MLP:
         return value + reg, grads
 
 
+def check_flag(value, name, owner):
+    """Check that ``value`` is True or False (not 1, not None); return it as bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(name, owner, "True or False", value)
+    return bool(value)
+
+
+class ForwardTrace:
+    """Every layer's pre-activations and activations from one forward pass.
+
+    Returned by :meth:`MLP.forward_trace`; one entry per weight layer in each list.
+
+    Attributes
+    ----------
+    pre : list of ndarray
+        ``pre[l]``: the pre-activation ``Z = H @ W + b`` of layer ``l + 1``, shape
+        ``(n, sizes[l + 1])``.
+    post : list of ndarray
+        ``post[l]``: ``act(pre[l])`` for a hidden layer; the network output
+        (``pre[-1]``, no activation) for the last.
+    masks : list of ndarray or None
+        ``masks[l]``: the inverted-dropout mask (entries 0 or ``1/(1-p)``) by which
+        ``post[l]`` is multiplied before it enters the next layer; None when no
+        dropout was applied, and always for the last layer.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> trace = lk.MLP([3, 4, 2], "relu", rng=0).forward_trace(np.ones((5, 3)))
+    >>> trace
+    ForwardTrace(2 layers: (5, 4), (5, 2))
+    >>> bool(np.all(trace.post[0] == np.maximum(trace.pre[0], 0)))
+    True
+    """
+
+    __slots__ = ("pre", "post", "masks")
+
+    def __init__(self, pre, post, masks):
+        self.pre, self.post, self.masks = list(pre), list(post), list(masks)
+
+    def __len__(self):
+        return len(self.pre)
+
+    def __repr__(self):
+        shapes = ", ".join(str(z.shape) for z in self.pre)
+        return f"ForwardTrace({len(self)} layers: {shapes})"
+
+
 def _check_penalty(penalty, owner):
-    if penalty is not None and not (callable(getattr(penalty, "value", None))
-                                    and callable(getattr(penalty, "grad", None))):
-        fail("penalty", owner, "None or a penalty with value(w) and grad(w), e.g. "
-             "lk.L2(1e-3)", penalty)
+    _penalties.check_protocol(penalty, owner, needs=("value", "grad"))

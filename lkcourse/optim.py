@@ -3,8 +3,15 @@ r"""Optimizers that reproduce PyTorch's update rules, in numpy.
 Pure functions hold the math (:func:`sgd_update`, :func:`adam_update`: arrays in,
 new arrays out, nothing mutated). Small classes (:class:`SGD`, :class:`SGDW`,
 :class:`Adam`, :class:`AdamW`) keep the per-parameter state (momentum buffer, moments,
-step count) in ``opt.state[name]`` and update a params dict in place with
-``opt.step(params, grads)``.
+step count) and update a params dict in place with ``opt.step(params, grads)``;
+``opt.state_of(name)`` shows one parameter's state (read-only copies).
+
+As in PyTorch, the state belongs to the parameter *arrays*, not to their names: it is
+keyed by the array's identity (``torch.optim`` keys it by the ``Parameter`` tensor).
+Reusing an optimizer on a second model (new arrays under the same names) starts fresh
+state for that model, exactly as a new optimizer would; calling ``step`` again on the
+first model's arrays continues the first model's state. ``lk.train`` updates the
+arrays in place, so a second ``train`` call on the same model continues its state.
 
 Two ways to shrink weights, and the difference the course is about:
 
@@ -27,6 +34,8 @@ from __future__ import annotations
 import functools
 import inspect
 import math
+import types
+import weakref
 
 import numpy as np
 
@@ -74,6 +83,8 @@ def _check_hyper(owner, lr, weight_decay, decoupled, momentum=_NA, betas=_NA, ep
         check_real(momentum, "momentum", owner, low=0, high=1, high_open=True)
     if betas is not _NA:
         try:
+            if isinstance(betas, str):
+                raise TypeError
             b1, b2 = betas
         except (TypeError, ValueError):
             fail("betas", owner, "a pair (beta1, beta2) of floats in [0, 1)", betas)
@@ -149,6 +160,7 @@ def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=
     Returns
     -------
     w_new : ndarray
+        The updated parameter (a new array).
     buf_new : ndarray or None
         The new momentum buffer (None when ``momentum == 0``).
 
@@ -214,7 +226,10 @@ def adam_update(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay
 
     Returns
     -------
-    w_new, m_new, v_new : ndarray
+    w_new : ndarray
+        The updated parameter (a new array).
+    m_new, v_new : ndarray
+        The updated first and second moment estimates.
 
     Notes
     -----
@@ -257,7 +272,20 @@ def adam_update(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay
 
 
 class _Optimizer:
-    """Shared machinery: validation, the decay predicate, in-place ``step``."""
+    """Shared machinery: validation, the decay predicate, in-place ``step``, and the
+    per-array state.
+
+    State is keyed by the parameter array itself (its identity, held through a weak
+    reference), as ``torch.optim`` keys its state by the ``Parameter`` tensor: the
+    first step on an array starts its state, later steps on the *same* array continue
+    it, and a step on another model's arrays (same names, new arrays) starts fresh
+    state for them. An optimizer reused on a second model therefore never carries the
+    first model's momentum. Copies and pickles keep the state by parameter name
+    (like ``torch.optim.Optimizer.state_dict``): the first step after unpickling binds
+    each name's saved state to the array stepped under that name.
+    """
+
+    _state_keys = ()  # the keys of state_of(name), in order
 
     def __init__(self, lr, weight_decay, decay):
         name = type(self).__name__
@@ -266,20 +294,121 @@ class _Optimizer:
         if decay is not None and not callable(decay):
             fail("decay", name, "None or a callable decay(name, array) -> bool", decay)
         self.decay = decay
-        self.state = {}
+        self.reset()
 
     def _wd(self, name, w):
         if self.weight_decay == 0 or self.decay is None or self.decay(name, w):
             return self.weight_decay
         return 0.0
 
+    def _state(self, name, w):
+        """The live state dict of array ``w`` (stepped under ``name``); new if unseen."""
+        key = id(w)
+        slot = self._slots.get(key)
+        if slot is None or slot[0]() is not w:  # unseen (or a dead array's reused id)
+            self._slots = {k: v for k, v in self._slots.items() if v[0]() is not None}
+            st = self._saved.pop(name, None)
+            if st is not None and any(np.shape(a) != w.shape for a in st.values()
+                                      if isinstance(a, np.ndarray)):
+                st = None  # saved for a parameter of another shape: start afresh
+            slot = self._slots[key] = (weakref.ref(w), name, st or {})
+        self._latest[name] = key
+        return slot[2]
+
+    def _current(self):
+        """name -> live state dict of the arrays last stepped under each name."""
+        out = dict(self._saved)
+        for name, key in self._latest.items():
+            slot = self._slots.get(key)
+            if slot is not None and slot[0]() is not None and slot[2]:
+                out[name] = slot[2]
+        return out
+
+    @property
+    def state(self):
+        """The raw state, name -> dict, of the parameters last stepped under each name.
+
+        Kept for compatibility; read :meth:`state_of` instead (documented keys,
+        read-only copies)."""
+        return self._current()
+
+    def state_of(self, name):
+        """Read-only view of the optimizer state of one parameter.
+
+        Parameters
+        ----------
+        name : str
+            A parameter name this optimizer has stepped, e.g. ``"W1"`` (the array
+            stepped most recently under that name).
+
+        Returns
+        -------
+        mapping
+            A read-only mapping (``types.MappingProxyType``). :class:`SGD` and
+            :class:`SGDW`: ``"momentum_buffer"`` (None without momentum, as in
+            PyTorch). :class:`Adam` and :class:`AdamW`: ``"step"`` (int, the number of
+            steps taken), ``"m"`` and ``"v"`` (first and second moment estimates).
+            Arrays are read-only copies: later steps do not change them.
+
+        Raises
+        ------
+        InvalidParameterError
+            If ``name`` is not a string this optimizer has stepped.
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> params = {"W1": np.array([1.0, -2.0])}
+        >>> opt = lk.Adam(lr=0.1)
+        >>> opt.step(params, {"W1": np.array([0.5, 0.5])})
+        >>> st = opt.state_of("W1")
+        >>> st["step"], st["m"]
+        (1, array([0.05, 0.05]))
+        """
+        owner = f"{type(self).__name__}.state_of"
+        current = self._current()
+        known = sorted(set(current) | set(self._latest))
+        if not isinstance(name, str) or name not in known:
+            fail("name", owner, "the name of a parameter this optimizer has stepped ("
+                 + (", ".join(repr(k) for k in known) or "none yet") + ")", name)
+        st = current.get(name, {})
+        view = {}
+        for key in self._state_keys:
+            value = st.get(self._internal.get(key, key))
+            if isinstance(value, np.ndarray):
+                value = value.copy()
+                value.flags.writeable = False
+            view[key] = value
+        return types.MappingProxyType(view)
+
+    _internal = {}  # public state key -> key in the raw state dict
+
     def step(self, params, grads):
-        """Update every array of ``params`` in place from ``grads`` (same keys)."""
+        """Update every array of ``params`` in place from ``grads`` (same keys).
+
+        Parameters
+        ----------
+        params : dict of str to ndarray
+            The parameters, e.g. ``model.params``; each array is updated in place.
+        grads : dict of str to array_like
+            Their gradients, same keys and shapes.
+
+        Raises
+        ------
+        InvalidParameterError
+            If the keys or the shapes of ``grads`` differ from those of ``params``.
+        """
+        owner = f"{type(self).__name__}.step"
+        if not isinstance(params, dict) or not all(
+                isinstance(w, np.ndarray) and w.dtype.kind == "f" for w in params.values()):
+            fail("params", owner, "a dict of name -> float ndarray (updated in place), "
+                 "e.g. model.params", params)
+        if not isinstance(grads, dict):
+            fail("grads", owner, "a dict of name -> gradient array like params", grads)
         if params.keys() != grads.keys():
             raise InvalidParameterError(
-                f"The 'grads' parameter of {type(self).__name__}.step must have the "
-                f"same keys as params. Got {sorted(grads)} for params "
-                f"{sorted(params)} instead.")
+                f"The 'grads' parameter of {owner} must have the same keys as 'params'. "
+                f"Got {sorted(grads)} for params {sorted(params)} instead.")
         for name, w in params.items():
             g = grads[name]
             if np.shape(g) != w.shape:
@@ -291,7 +420,23 @@ class _Optimizer:
 
     def reset(self):
         """Forget the state (momentum buffers, moments, step counts)."""
-        self.state = {}
+        self._slots = {}   # id(array) -> (weakref to the array, name, state dict)
+        self._latest = {}  # name -> id of the array last stepped under that name
+        self._saved = {}   # name -> state restored by unpickling, bound on first step
+
+    def __getstate__(self):
+        out = {k: v for k, v in self.__dict__.items()
+               if k not in ("_slots", "_latest", "_saved")}
+        out["_saved"] = {name: {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                                for k, v in st.items()}
+                         for name, st in self._current().items()}
+        return out
+
+    def __setstate__(self, state):
+        saved = state.pop("_saved", {})
+        self.__dict__.update(state)
+        self.reset()
+        self._saved = saved
 
     def __repr__(self):
         args = ", ".join(f"{k}={getattr(self, k)!r}" for k in self._shown)
@@ -336,14 +481,16 @@ class SGD(_Optimizer):
         self.momentum = check_real(momentum, "momentum", type(self).__name__, low=0,
                                    high=1, high_open=True)
 
+    _state_keys = ("momentum_buffer",)
+
     def _update(self, name, w, g):
-        buf = self.state.get(name)
-        w, buf = sgd_update.__wrapped__(
-            w, g, buf, lr=self.lr, momentum=self.momentum,
+        st = self._state(name, w)
+        w_new, buf = sgd_update.__wrapped__(
+            w, g, st.get("momentum_buffer"), lr=self.lr, momentum=self.momentum,
             weight_decay=self._wd(name, w), decoupled=self._decoupled)
         if buf is not None:
-            self.state[name] = buf
-        return w
+            st["momentum_buffer"] = buf
+        return w_new
 
 
 class SGDW(SGD):
@@ -420,6 +567,8 @@ class Adam(_Optimizer):
         super().__init__(lr, weight_decay, decay)
         name = type(self).__name__
         try:
+            if isinstance(betas, str):
+                raise TypeError
             b1, b2 = betas
         except (TypeError, ValueError):
             fail("betas", name, "a pair (beta1, beta2) of floats in [0, 1)", betas)
@@ -427,11 +576,13 @@ class Adam(_Optimizer):
                       check_real(b2, "betas[1]", name, low=0, high=1, high_open=True))
         self.eps = check_real(eps, "eps", name, low=0, low_open=True)
 
+    _state_keys = ("step", "m", "v")
+    _internal = {"step": "t"}  # the raw dict keeps "t" (chapter 5 reads opt.state)
+
     def _update(self, name, w, g):
-        st = self.state.get(name)
-        if st is None:
-            st = self.state[name] = {"t": 0, "m": np.zeros_like(w),
-                                     "v": np.zeros_like(w)}
+        st = self._state(name, w)
+        if not st:
+            st.update(t=0, m=np.zeros_like(w), v=np.zeros_like(w))
         st["t"] += 1
         w, st["m"], st["v"] = adam_update.__wrapped__(
             w, g, st["m"], st["v"], st["t"], lr=self.lr, betas=self.betas, eps=self.eps,

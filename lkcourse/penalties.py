@@ -54,7 +54,11 @@ The kink values are the minimum-norm subgradients. ``Lk(inf)`` returns an ``LInf
 ``reduction="mean"`` divides the value by ``w.size``; ``grad`` and ``prox`` use the
 same effective ``lam / w.size`` (``v.size`` for ``prox``), so
 ``L2(lam, reduction="mean")`` on an array of 10 entries behaves exactly as
-``L2(lam / 10)``.
+``L2(lam / 10)``. Inside a network (``MLP.loss_and_grads``, ``lk.train``) the penalty
+is applied to each weight matrix on its own and the results are summed, so
+``reduction="mean"`` there is a *per-layer* mean, summed over the layers
+(:math:`\lambda \sum_l \operatorname{mean}(W_l^2)` for ``L2``), not one mean over all
+the weights of the network.
 
 .. rubric:: Scaling against other libraries
 
@@ -67,6 +71,23 @@ For the data term ``(1/(2n))*||y - X w - b||**2``:
 - ``ElasticNet(l1, l2)`` = Keras ``L1L2(l1, l2)`` = scikit-learn
   ``ElasticNet(alpha=l1 + 2*l2, l1_ratio=l1 / (l1 + 2*l2))``.
 
+.. rubric:: The penalty protocol (writing your own)
+
+Every function of :mod:`lkcourse` that takes a ``penalty`` accepts any object with
+these methods, not only the classes here (duck typing, as in pyproximal):
+
+- ``value(w) -> float``: :math:`R(w)` for an array ``w`` of any shape;
+- ``grad(w) -> ndarray`` of ``w``'s shape: a (sub)gradient, used by ``MLP.loss_and_grads``
+  and ``lk.train(penalty_mode="grad")``;
+- ``prox(v, step) -> ndarray`` of ``v``'s shape, the minimizer over u of
+  ``step * R(u) + 0.5 * ||u - v||**2``: used by ``lk.fit_linear`` (with ``value``) and
+  ``lk.train(penalty_mode="prox")``;
+- optionally ``convex = True``, which lets ``fit_linear`` use plain FISTA with restart
+  (otherwise it adds the monotone safeguard of the non-convex case).
+
+Each caller names what it needs: ``MLP`` and ``train`` check ``value`` and ``grad``
+(and ``prox`` in prox mode), ``fit_linear`` checks ``value`` and ``prox``.
+
 Elementwise math follows numpy: NaN in ``w`` gives NaN out, and huge weights give inf
 (without warnings). The parameters (``lam``, ``k``, ``step``, ``reduction``) are
 checked and raise ``lk.InvalidParameterError``.
@@ -74,13 +95,13 @@ checked and raise ``lk.InvalidParameterError``.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Mapping
 
 import numpy as np
 
-from ._validation import InvalidParameterError, check_array, check_choice, check_real
+from ._registry import Registry, rebuild
+from ._validation import InvalidParameterError, check_array, check_choice, check_real, fail
 from .dynamics import simulate_weight
-from .prox import (half_threshold, hard_threshold, project_l1_ball, prox_lk,
+from .prox import (_soft, half_threshold, hard_threshold, project_l1_ball, prox_lk,
                    soft_threshold)
 
 __all__ = ["Penalty", "Lk", "L1", "L2", "LInf", "L0", "ElasticNet", "penalty",
@@ -122,6 +143,12 @@ class Penalty:
         return check_array(w, name, f"{type(self).__name__}.{method}", finite=False,
                            min_size=0)
 
+    def _entrywise(self, w):
+        """The penalty of each entry of a checked ``w`` on its own (w's shape): what
+        ``value(np.array([w_i]))`` gives, in one call (curves of one weight)."""
+        return np.array([self._value(np.array([wi]), 1.0) for wi in np.ravel(w)]
+                        ).reshape(np.shape(w))
+
     def value(self, w):
         """Penalty value ``R(w)`` as a float (see the class docstring for the formula)."""
         w = self._array(w, "w", "value")
@@ -156,11 +183,33 @@ class Penalty:
     def _key(self):
         return (type(self).__name__, tuple(self._params().items()), self.reduction)
 
+    def __reduce__(self):
+        # Copies and pickles rebuild through the constructor (``Lk.__new__`` needs k).
+        return (rebuild, (type(self), {**self._params(), "reduction": self.reduction}))
+
     def __eq__(self, other):
         return isinstance(other, Penalty) and self._key() == other._key()
 
     def __hash__(self):
         return hash(self._key())
+
+
+def check_protocol(penalty, owner, needs=("value", "grad"), name="penalty"):
+    """Check that ``penalty`` is None or an object with the protocol's methods ``needs``.
+
+    The one check of the penalty protocol (see the module docstring): ``MLP`` and
+    ``train`` need ``value`` and ``grad``, ``fit_linear`` ``value`` and ``prox``. A class
+    (``lk.L1`` instead of ``lk.L1(0.1)``) is rejected with a hint.
+    """
+    if penalty is None:
+        return None
+    if isinstance(penalty, type) or not all(callable(getattr(penalty, m, None))
+                                            for m in needs):
+        methods = " and ".join(f"{m}({'v, step' if m == 'prox' else 'w'})" for m in needs)
+        hint = " (an instance: call the class)" if isinstance(penalty, type) else ""
+        fail(name, owner, f"None or a penalty with {methods}, e.g. lk.L2(1e-3){hint}",
+             penalty)
+    return penalty
 
 
 def _lam(lam, owner, name="lam"):
@@ -236,6 +285,9 @@ class Lk(Penalty):
 
     def _key(self):
         return ("Lk", (self.k, self.lam), self.reduction)
+
+    def _entrywise(self, w):  # equals _value of each entry alone, to the last bit
+        return self.lam * np.abs(w) ** self.k
 
     def _value(self, w, s):
         return self.lam * s * np.sum(np.abs(w) ** self.k)
@@ -475,32 +527,12 @@ class ElasticNet(Penalty):
         return s * (self.l1 * np.sign(w) + 2.0 * self.l2 * w)
 
     def _prox(self, v, step, s):
-        return soft_threshold(v, step * self.l1 * s) / (1.0 + 2.0 * step * self.l2 * s)
+        return _soft(v, step * self.l1 * s) / (1.0 + 2.0 * step * self.l2 * s)
 
 
-class _Registry(Mapping):
-    """Read-only registry mapping each penalty name to its class (see ``lk.penalty``)."""
-
-    def __init__(self, entries):
-        self._entries = dict(entries)
-
-    def __getitem__(self, name):
-        return self._entries[name]
-
-    def __iter__(self):
-        return iter(self._entries)
-
-    def __len__(self):
-        return len(self._entries)
-
-    def __repr__(self):
-        return "PENALTIES(" + ", ".join(
-            f"{k!r}: {v.__name__}" for k, v in self._entries.items()) + ")"
-
-
-PENALTIES = _Registry({
+PENALTIES = Registry("PENALTIES", {
     "l0": L0, "l1": L1, "l2": L2, "lk": Lk, "linf": LInf, "elasticnet": ElasticNet,
-})
+}, show="type")
 """Read-only registry mapping each penalty name to its class (see :func:`penalty`)."""
 
 
@@ -518,6 +550,7 @@ def penalty(name, **params):
     Returns
     -------
     Penalty
+        An instance of ``lk.PENALTIES[name]``.
 
     Raises
     ------

@@ -60,6 +60,10 @@ def progress_bar(iterable=None, *, total=None, desc=None, unit="it", timings=Fal
         fail("desc", "progress_bar", "None or a str", desc)
     if not isinstance(timings, bool):
         fail("timings", "progress_bar", "True or False", timings)
+    if iterable is not None and not hasattr(iterable, "__iter__"):
+        fail("iterable", "progress_bar", "None or an iterable", iterable)
+    if not isinstance(unit, str):
+        fail("unit", "progress_bar", "a str", unit)
     kwargs = dict(total=total, desc=desc, unit=unit)
     if not timings:
         kwargs["bar_format"] = _PLAIN

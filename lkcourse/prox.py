@@ -35,6 +35,11 @@ _EPS = np.finfo(np.float64).eps
 _MAX_NEWTON = 300
 
 
+def _soft(v, t):
+    """The soft-threshold formula on a checked array (its one home in the package)."""
+    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
+
+
 def soft_threshold(v, t):
     r"""Soft-thresholding, the proximal operator of :math:`t\|u\|_1`.
 
@@ -59,7 +64,7 @@ def soft_threshold(v, t):
     """
     v = check_array(v, "v", "soft_threshold", finite=False, min_size=0)
     t = check_real(t, "t", "soft_threshold", low=0)
-    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
+    return _soft(v, t)
 
 
 def hard_threshold(v, t):
@@ -268,7 +273,7 @@ def prox_lk(v, t, k):
     if t == 0:
         return v.copy()
     if k == 1:
-        return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
+        return _soft(v, t)
     out = v.copy()
     fin = np.isfinite(v)
     out[fin] = np.sign(v[fin]) * _prox_lk_abs(np.abs(v[fin]), t, k)
@@ -327,4 +332,4 @@ def project_l1_ball(v, radius=1.0):
     hits = np.nonzero(mu - (css - r) / j > 0)[0]
     rho = hits[-1] + 1 if hits.size else 1  # r below round-off of mu_1: keep one entry
     theta = (css[rho - 1] - r) / rho
-    return np.sign(v) * np.maximum(np.abs(v) - theta, 0.0)
+    return _soft(v, theta)

@@ -274,8 +274,11 @@ class Draws:
 
 
 class DrawsSummary:
-    """The table returned by :meth:`Draws.summary`: ``rows`` of
-    ``(name, mean, sd, min, max)``; prints as text, renders as HTML in notebooks."""
+    """Summary table of a :class:`Draws` object, as returned by :meth:`Draws.summary`.
+
+    ``rows`` holds one ``(name, mean, sd, min, max)`` tuple per measurement; the table
+    prints as aligned text and renders as HTML in notebooks.
+    """
 
     def __init__(self, n, rows, digits):
         self.n, self.rows, self.digits = n, list(rows), digits

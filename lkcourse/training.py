@@ -13,7 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_choice, check_real, check_rng, fail
-from .nn import LOSSES, MLP, _check_penalty
+from .losses import _loss_name
+from .metrics import _labels
+from .metrics import _n_correct as _n_equal
+from .nn import MLP, _check_penalty, check_flag
+from .optim import decay_weights_only
 from .progress import progress_bar
 
 __all__ = ["train", "History", "evaluate"]
@@ -26,7 +30,8 @@ class History:
     Attributes
     ----------
     loss : str
-        The loss name (``"mse"``, ``"bce"`` or ``"ce"``).
+        The loss name (``"mse"``, ``"bce"`` or ``"ce"``; ``"half_mse"`` is recorded as
+        ``"mse"``, the same half mean squared error).
     epochs : list of int
         Epoch numbers ``1, 2, ...`` (the x-axis of a learning curve).
     train_loss : list of float
@@ -42,7 +47,8 @@ class History:
         Accuracies in [0, 1], same conventions (classification losses only).
     penalty : list of float
         Total penalty :math:`\\sum_l R(W_l)` at the end of the epoch (empty without a
-        penalty). The objective is ``train_loss + penalty``.
+        penalty). The objective is ``train_loss + penalty``, whichever
+        ``penalty_mode`` trained the model (the same two numbers in both modes).
     weight_norm : list of float
         :math:`\\sqrt{\\sum_l \\lVert W_l\\rVert_F^2}` at the end of the epoch (weights
         only, no biases).
@@ -81,9 +87,7 @@ class History:
 
 
 def _n_correct(out, y, loss):
-    if loss == "bce":
-        return int(np.count_nonzero((out[:, 0] > 0) == (y[:, 0] > 0.5)))
-    return int(np.count_nonzero(np.argmax(out, axis=1) == y))
+    return _n_equal(_labels(out), y[:, 0] if loss == "bce" else y)
 
 
 def _evaluate(model, X, y, loss):
@@ -100,11 +104,15 @@ def evaluate(model, X, y, *, loss="mse", penalty=None):
     Parameters
     ----------
     model : MLP
+        The network, used in evaluation mode (no dropout); not changed.
     X, y : array_like
         Data, as for :meth:`MLP.loss_and_grads`.
-    loss : {"mse", "bce", "ce"}
+    loss : {"mse", "half_mse", "bce", "ce"}
+        ``"mse"`` (alias ``"half_mse"``) is the half mean squared error, as in
+        :meth:`MLP.loss_and_grads`; ``lk.mse`` is twice it.
     penalty : penalty object or None
-        If given, its value on the weight matrices is added to the loss.
+        If given, its value on the weight matrices is added to the loss (summed over
+        the layers; ``reduction="mean"`` averages within each matrix).
 
     Returns
     -------
@@ -124,24 +132,30 @@ def evaluate(model, X, y, *, loss="mse", penalty=None):
     owner = "evaluate"
     if not isinstance(model, MLP):
         fail("model", owner, "an lk.MLP", model)
-    loss = check_choice(loss, "loss", owner, LOSSES)
+    loss = _loss_name(loss, owner)
     X = model._check_X(X, owner)
     y = model._check_y(y, loss, X.shape[0], owner)
     _check_penalty(penalty, owner)
     value, acc = _evaluate(model, X, y, loss)
     if penalty is not None:
-        value += sum(float(penalty.value(w)) for k, w in model.params.items()
-                     if k[0] == "W")
+        value += sum(float(penalty.value(w)) for w in _weights(model))
     return {"loss": value, "accuracy": acc}
 
 
 def _weights(model):
-    return [w for name, w in model.params.items() if name[0] == "W"]
+    return [w for name, w in model.params.items() if decay_weights_only(name, w)]
+
+
+def _prox_step(params, penalty, lr):
+    """``W <- penalty.prox(W, lr)`` in place for every weight matrix (never biases)."""
+    for name, w in params.items():
+        if decay_weights_only(name, w):
+            w[...] = penalty.prox(w, lr)
 
 
 def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None,
           validation=None, rng=None, progress=False, patience=None, restore_best=True,
-          eval_train=False, callback=None):
+          eval_train=False, callback=None, penalty_mode="grad"):
     r"""Train ``model`` in place with mini-batches; return a :class:`History`.
 
     Parameters
@@ -152,10 +166,15 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
         Training data, as for :meth:`MLP.loss_and_grads`.
     optimizer : object with ``step(params, grads)``
         E.g. ``lk.SGD(0.1)`` or ``lk.AdamW(1e-2, weight_decay=1e-2)``. Its state
-        carries over if you call ``train`` again.
-    loss : {"mse", "bce", "ce"}
+        carries over if you call ``train`` again on the same model (the state
+        belongs to the parameter arrays; another model starts fresh state).
+    loss : {"mse", "half_mse", "bce", "ce"}
+        ``"mse"`` (alias ``"half_mse"``) is the half mean squared error
+        :math:`\frac1n\sum_i \frac12\lVert o_i - y_i\rVert^2`; ``lk.mse`` is twice it.
     penalty : penalty object or None
-        Added to every batch loss on the weight matrices (never biases).
+        Applied to the weight matrices (never biases), as ``penalty_mode`` says, and
+        summed over the layers: with ``reduction="mean"`` each matrix contributes the
+        mean over its own entries (a per-layer mean, summed), not a network-wide mean.
     epochs : int, >= 1
         Maximum number of passes over the data.
     batch_size : int >= 1 or None
@@ -178,10 +197,19 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
     callback : callable or None
         ``callback(epoch, model, history)`` after each epoch (after its History
         entries, before the early-stopping check); returning True stops.
+    penalty_mode : {"grad", "prox"}
+        ``"grad"`` (default): the penalty's (sub)gradient is added to every batch
+        gradient. ``"prox"``: the gradient is the data loss's alone, and after every
+        optimizer step each weight matrix (the parameters :func:`decay_weights_only`
+        selects) is replaced by ``penalty.prox(W, optimizer.lr)``: proximal gradient
+        descent. Needs a penalty with ``prox(v, step)`` and an optimizer with a
+        learning rate ``lr``.
 
     Returns
     -------
     History
+        One entry per epoch run in each list (losses, accuracies, penalty, weight
+        norm), plus the ``diverged``, ``stopped_early`` and ``best_epoch`` flags.
 
     Notes
     -----
@@ -190,6 +218,20 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
     training mode (dropout on) and calls ``optimizer.step``. If a batch's data loss is
     NaN or infinite, the step is skipped, ``diverged`` is set, a warning names the
     epoch and training stops (no exception); the parameters are left as they were.
+
+    With ``penalty_mode="prox"`` one step on a batch with data loss :math:`f` is
+
+    .. math:: W \leftarrow \operatorname{prox}_{\eta R}\bigl(W - \eta\nabla_W f\bigr),
+        \qquad \operatorname{prox}_{\eta R}(v) = \arg\min_u\ \eta R(u)
+        + \tfrac12\lVert u - v\rVert^2,
+
+    with :math:`\eta` = ``optimizer.lr``; biases take the plain step. With
+    ``lk.SGD(lr)`` (no momentum, no weight decay) and full batches this is ISTA, which
+    converges for a convex problem when :math:`\eta \le 1/L` (:math:`L` the Lipschitz
+    constant of :math:`\nabla f`), and L1's prox (soft-thresholding) puts weights at
+    exactly 0. With momentum or Adam the step ``W - (update)`` is the optimizer's, then
+    the same prox is applied with step ``lr``: a common heuristic, not a method with
+    ISTA's guarantees. History records the same quantities in both modes.
 
     Examples
     --------
@@ -200,17 +242,45 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
     ...              batch_size=32, rng=0)
     >>> h.epochs_run, h.train_acc[-1] > 0.97
     (50, True)
+
+    Proximal training with an L1 penalty gives exact zeros:
+
+    >>> import numpy as np
+    >>> X, y, coef = lk.datasets.sparse_regression(100, 10, 3, noise=0.1, rng=0)
+    >>> lin = lk.MLP([10, 1], "identity", rng=0)
+    >>> h = lk.train(lin, X, y, optimizer=lk.SGD(0.1), loss="mse", penalty=lk.L1(0.05),
+    ...              penalty_mode="prox", epochs=300)
+    >>> int(np.sum(lin.params["W1"] == 0)) > 0
+    True
     """
     owner = "train"
     if not isinstance(model, MLP):
         fail("model", owner, "an lk.MLP", model)
-    if not callable(getattr(optimizer, "step", None)):
+    if isinstance(optimizer, type) or not callable(getattr(optimizer, "step", None)):
         fail("optimizer", owner, "an optimizer with step(params, grads), e.g. "
              "lk.Adam(1e-3)", optimizer)
-    loss = check_choice(loss, "loss", owner, LOSSES)
+    loss = _loss_name(loss, owner)
     X = model._check_X(X, owner)
     y = model._check_y(y, loss, X.shape[0], owner)
     _check_penalty(penalty, owner)
+    for flag, name in ((progress, "progress"), (restore_best, "restore_best"),
+                       (eval_train, "eval_train")):
+        check_flag(flag, name, owner)
+    penalty_mode = check_choice(penalty_mode, "penalty_mode", owner, ["grad", "prox"])
+    prox = penalty_mode == "prox"
+    if prox:
+        if penalty is None:
+            fail("penalty_mode", owner, "'grad' when penalty is None ('prox' needs a "
+                 "penalty)", penalty_mode)
+        if not callable(getattr(penalty, "prox", None)):
+            fail("penalty", owner, "a penalty with prox(v, step) for penalty_mode="
+                 "'prox', e.g. lk.L1(1e-3)", penalty)
+        try:  # read again at every step, so a callback may change optimizer.lr
+            check_real(getattr(optimizer, "lr", None), "optimizer.lr", owner, low=0,
+                       low_open=True)
+        except ValueError:
+            fail("optimizer", owner, "an optimizer with a learning rate lr > 0 for "
+                 "penalty_mode='prox', e.g. lk.SGD(0.1)", optimizer)
     epochs = check_real(epochs, "epochs", owner, low=1, integer=True)
     n = X.shape[0]
     bs = n if batch_size is None else min(
@@ -253,11 +323,14 @@ def train(model, X, y, *, optimizer, loss, penalty=None, epochs, batch_size=None
                     # the penalty's value is not needed per batch: it is recorded
                     # once per epoch, and a blow-up shows in the data loss too
                     value, _, grads, out = model._loss_and_grads(
-                        Xb, yb, loss, penalty, drop, penalty_value=False)
+                        Xb, yb, loss, None if prox else penalty, drop,
+                        penalty_value=False)
                     if not np.isfinite(value):
                         hist.diverged = True
                         break
                     optimizer.step(model.params, grads)
+                    if prox:
+                        _prox_step(model.params, penalty, optimizer.lr)
                     total += value * len(Xb)
                     if classify:
                         correct += _n_correct(out, yb, loss)

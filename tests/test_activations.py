@@ -612,7 +612,8 @@ def test_unknown_name_lists_valid_names_and_suggests():
 @pytest.mark.parametrize("name, params, pattern", [
     ("leaky_relu", {"slope": 0.1}, r"'params' .* 'negative_slope'.* Did you mean"),
     ("elu", {"beta": 1.0}, r"one of 'alpha'\. Got 'beta'"),
-    ("relu", {"alpha": 1.0}, r"activation\('relu'\) takes no parameters"),
+    ("relu", {"alpha": 1.0},
+     r"The 'alpha' parameter of activation\('relu'\) must not be given: 'relu' takes no"),
     ("selu", {"alpha": 1.0}, "takes no parameters"),
     ("elu", {"alpha": -1.0}, r"'alpha' parameter of activation\('elu'\) must be a float >= 0"),
     ("softplus", {"beta": 0.0}, r"'beta' .* > 0\. Got 0\.0"),

@@ -141,7 +141,8 @@ def test_train_test_split_is_a_seeded_partition():
     X_tr, X_te, y_tr, y_te = ds.train_test_split(X, y, rng=0)
     assert len(y_te) == 3 and len(y_tr) == 7      # ceil(0.25 * 10)
     assert sorted(np.concatenate([y_tr, y_te]).tolist()) == list(range(10))
-    assert_array_equal(X_tr, X[y_tr]) and y_tr.dtype == y.dtype
+    assert_array_equal(X_tr, X[y_tr])
+    assert y_tr.dtype == y.dtype
     assert_array_equal(X_te, X[y_te])
     assert_array_equal(X, X_copy)
     again = ds.train_test_split(X, y, rng=0)

@@ -1,4 +1,8 @@
-"""Tests of the explorer mechanism (lkcourse/explore.py), driven from Python."""
+"""Tests of the explorer mechanism (lkcourse/explore/), driven from Python.
+
+The widget is tested through its public ipywidgets children (the controls a reader
+moves, the image and the status line), not through the explorer's private attributes.
+"""
 import base64
 import io
 import json
@@ -46,6 +50,18 @@ def make(**kw):
 
 def png_pixels(data):
     return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=float)
+
+
+def ui(ex):
+    """The widget's parts as a reader sees them: {label: control}, image, status line."""
+    W = pytest.importorskip("ipywidgets")
+    box = ex.widget()
+    controls = {c.description: c for c in box.children
+                if isinstance(c, (W.SelectionSlider, W.ToggleButtons, W.Dropdown))}
+    (image,) = [c for c in box.children if isinstance(c, W.Image)]
+    status = box.children[-1]
+    assert isinstance(status, W.HTML)
+    return controls, image, status
 
 
 def twin_spec(html):
@@ -118,45 +134,46 @@ def test_widget_controls_match_the_grid():
     ex, _ = make(initial={"p": 2})
     box = ex.widget()
     assert ex.widget() is box
-    slider = ex._controls["p"]
+    controls, image, _ = ui(ex)
+    assert list(controls) == ["p", "kind"]
+    slider = controls["p"]
     assert isinstance(slider, W.SelectionSlider)
     assert list(slider.options) == [("1", 1), ("2", 2), ("3", 3)] and slider.value == 2
-    assert isinstance(ex._controls["kind"], W.ToggleButtons)
-    images = [c for c in box.children if isinstance(c, W.Image)]
-    assert len(images) == 1 and images[0].value == ex.image()
+    assert isinstance(controls["kind"], W.ToggleButtons)
+    assert image.value == ex.image()
 
 
 def test_moving_a_widget_control_updates_values_image_and_figure():
     pytest.importorskip("ipywidgets")
     ex, compute = make()
-    ex.widget()
-    before = ex._image.value
-    ex._controls["p"].value = 3          # what a reader's slider move does
+    controls, image, _ = ui(ex)
+    before = image.value
+    controls["p"].value = 3          # what a reader's slider move does
     assert ex.values == {"p": 3, "kind": "power"}
-    assert ex._image.value != before
-    assert ex._image.value == ex.image()
+    assert image.value != before
+    assert image.value == ex.image()
     assert_allclose(ex.figure.axes[0].lines[0].get_ydata(), X ** 3, rtol=0, atol=0)
 
 
 def test_set_with_widget_drives_the_controls_and_redraws_once():
     pytest.importorskip("ipywidgets")
     ex, compute = make()
-    ex.widget()
+    controls, image, _ = ui(ex)
     ex.set(p=2, kind="sine")
-    assert ex._controls["p"].value == 2 and ex._controls["kind"].value == "sine"
+    assert controls["p"].value == 2 and controls["kind"].value == "sine"
     # the intermediate state (p=2, power) is never computed
     assert compute.calls == [(1, "power"), (2, "sine")]
     assert_allclose(ex.figure.axes[0].lines[0].get_ydata(), np.sin(2 * np.pi * X),
                     rtol=0, atol=0)
-    assert_allclose(png_pixels(ex._image.value), png_pixels(ex.image()), atol=0)
+    assert_allclose(png_pixels(image.value), png_pixels(ex.image()), atol=0)
 
 
 def test_widget_image_is_the_rendered_figure():
     pytest.importorskip("ipywidgets")
     ex, _ = make()
-    ex.widget()
+    _, image, _ = ui(ex)
     ex.set(p=3)
-    img = png_pixels(ex._image.value)
+    img = png_pixels(image.value)
     assert img.shape == (350, 700, 3)
     fig = ex.figure
     fig.canvas.draw()
@@ -178,19 +195,20 @@ def test_error_in_compute_is_shown_in_the_widget_not_raised():
         ax.set_title(str(data))
 
     ex = lk.Explorer(compute, draw_a, {"a": [1, 2, 3]})
-    ex.widget()
-    ex._controls["a"].value = 2
-    assert "boom at a=2" in ex._status.value and "ZeroDivisionError" in ex._status.value
-    ex._controls["a"].value = 3
-    assert ex._status.value == ""
+    controls, image, status = ui(ex)
+    controls["a"].value = 2
+    assert "boom at a=2" in status.value and "ZeroDivisionError" in status.value
+    controls["a"].value = 3
+    assert status.value == ""
+    assert image.value == ex.image()
 
 
 def test_many_strings_give_a_dropdown():
     W = pytest.importorskip("ipywidgets")
     names = [f"n{i}" for i in range(7)]
     ex = lk.Explorer(lambda name: name, lambda fig, d, name: None, {"name": names})
-    ex.widget()
-    assert isinstance(ex._controls["name"], W.Dropdown)
+    controls, _, _ = ui(ex)
+    assert isinstance(controls["name"], W.Dropdown)
 
 
 # ----------------------------------------------------------------- static twin
@@ -210,10 +228,10 @@ def test_widget_and_twin_share_frames():
     ex, compute = make(initial={"p": 2, "kind": "sine"})
     frames = {tuple(v.values()): b for v, b in ex.frames()}
     n = len(compute.calls)
-    ex.widget()
-    assert ex._image.value == frames[(2, "sine")]
+    _, image, _ = ui(ex)
+    assert image.value == frames[(2, "sine")]
     ex.set(p=3, kind="power")
-    assert ex._image.value == frames[(3, "power")]
+    assert image.value == frames[(3, "power")]
     assert len(compute.calls) == n
 
 
@@ -286,7 +304,7 @@ def test_mimebundle_offers_widget_html_and_text():
     pytest.importorskip("ipywidgets")
     ex, _ = make()
     bundle = ex._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html", WIDGET_VIEW_MIME}
+    assert set(bundle) == {"text/plain", "text/html", "image/png", WIDGET_VIEW_MIME}
     assert bundle[WIDGET_VIEW_MIME] == {"version_major": 2, "version_minor": 0,
                                         "model_id": ex.widget().model_id}
     assert bundle["text/html"] == ex.to_html()
@@ -297,7 +315,7 @@ def test_mimebundle_without_ipywidgets_still_has_the_twin(monkeypatch):
     monkeypatch.setitem(sys.modules, "ipywidgets", None)  # import fails
     ex, _ = make()
     bundle = ex._repr_mimebundle_()
-    assert set(bundle) == {"text/plain", "text/html"}
+    assert set(bundle) == {"text/plain", "text/html", "image/png"}
 
 
 def test_env_var_skips_the_twin_only_when_the_widget_exists(monkeypatch):
@@ -370,8 +388,9 @@ def draw_blit(fig, data, p, kind):
     line, marker = ax.lines
     line.set_ydata(data)
     marker.set_visible(kind == "power")
-    fig._suptitle.set_text(f"{kind}, p = {p}")
-    return [line, marker, fig._suptitle]
+    (title,) = fig.texts                 # the suptitle made on the first draw
+    title.set_text(f"{kind}, p = {p}")
+    return [line, marker, title]
 
 
 def test_blitted_frames_match_full_renders_and_keep_visibility():
@@ -388,11 +407,75 @@ def test_blitted_frames_match_full_renders_and_keep_visibility():
 
 
 def test_blitting_redraws_changed_artists_only_over_a_cached_background():
-    ex = lk.Explorer(Counter(), draw_blit, {"p": [1, 2, 3], "kind": ["power", "sine"]})
+    """The background is rendered once: an artist that draw() changes without
+    reporting it stays as it was in the first frame (so draw must report it), while
+    the reported artists and every legend are redrawn on top."""
+    def draw_partial(fig, data, p, kind):
+        changed = draw_blit(fig, data, p, kind)
+        fig.axes[0].set_xlabel(f"x for p = {p}")    # changed, never reported
+        return changed
+
+    ex = lk.Explorer(Counter(), draw_partial, {"p": [1, 2, 3], "kind": ["power", "sine"]},
+                     colors=None)
+    first = png_pixels(ex.image())
+    assert ex.figure.axes[0].get_legend() in ex.changed_artists  # legends stay on top
+    assert set(ex.changed_artists) >= set(ex.figure.axes[0].lines)
+    ex.set(p=3, kind="sine")
+    blitted = png_pixels(ex.image())
+    fig = ex.figure
+    label = fig.axes[0].xaxis.label.get_window_extent(fig.canvas.get_renderer())
+    rows = slice(int(fig.bbox.height - label.y1) - 1, int(fig.bbox.height - label.y0) + 1)
+    cols = slice(int(label.x0) - 1, int(label.x1) + 1)
+    # the unreported label is stale (first frame's pixels), the curve is not
+    assert_allclose(blitted[rows, cols], first[rows, cols], atol=0)
+    assert np.abs(blitted - first).max() > 100
+    fig.canvas.draw()                   # a full render shows the new label
+    full = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(float)
+    assert np.abs(full[rows, cols] - first[rows, cols]).max() > 100
+
+
+def test_changed_artists_is_none_without_blitting():
+    ex, _ = make()
     ex.image()
-    background = ex._background
-    assert background is not None
-    ex.set(p=2, kind="sine")
-    ex.image()
-    assert ex._background is background
-    assert ex.figure.axes[0].get_legend() in ex._dynamic  # legends stay on top
+    assert ex.changed_artists is None
+
+
+def test_mimebundle_png_is_the_initial_frame_for_the_latex_builder():
+    """Builders that show neither widgets nor HTML (LaTeX/PDF) get image/png."""
+    ex, _ = make(initial={"p": 2, "kind": "sine"})
+    png = ex._repr_mimebundle_()["image/png"]
+    assert png[:4] == b"\x89PNG" and png == ex.image()
+    assert_allclose(png_pixels(png), png_pixels(ex.frames()[ex.grid.index(ex.values)][1]),
+                    atol=0)
+    webp, _ = make(image_format="webp", initial={"p": 3})
+    png = webp._repr_mimebundle_()["image/png"]
+    assert png[:4] == b"\x89PNG" and Image.open(io.BytesIO(png)).size == (700, 350)
+    assert np.abs(png_pixels(png) - png_pixels(webp.image())).mean() < 1.0
+
+
+def test_latex_builder_picks_the_png_and_html_the_twin():
+    """myst-nb's own priority lists: latex ranks image/png above every other entry the
+    bundle has; html (with the book's overrides) picks the static twin."""
+    render = pytest.importorskip("myst_nb.core.render")
+    ex, _ = make()
+    bundle = ex._repr_mimebundle_()
+    latex = render.get_mime_priority("latex", [])
+    assert next(m for m in latex if m in bundle) == "image/png"
+    html = render.get_mime_priority("html", [
+        ("html", WIDGET_VIEW_MIME, None), ("html", "application/javascript", None)])
+    assert next(m for m in html if m in bundle) == "text/html"
+
+
+def test_explorer_layout_twin_widget_and_frame_cache_are_separate():
+    """The class delegates to its three collaborators; its source is one hop away."""
+    import lkcourse.explore as explore
+    from lkcourse.explore import frames, twin, widget
+
+    src = str(lk.show_source(lk.Explorer))
+    assert src.startswith("class Explorer:")
+    assert "build_html(self)" in src and "ExplorerWidget(self)" in src
+    assert "FrameCache(" in src and "<script" not in src   # no HTML/JS in the class
+    assert explore.Explorer is lk.Explorer and explore.__all__ == ["Explorer"]
+    assert "<script>" in str(lk.show_source(twin.build_html))
+    assert "ipywidgets" in str(lk.show_source(widget.ExplorerWidget))
+    assert "copy_from_bbox" in str(lk.show_source(frames.FrameCache))

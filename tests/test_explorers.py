@@ -1,4 +1,4 @@
-"""Tests of the ready-made explorers (lkcourse/explorers.py), driven from Python.
+"""Tests of the ready-made explorers (lkcourse/explorers/), driven from Python.
 
 Each explorer is moved with ``ex.set(...)`` exactly as a reader would move its
 controls; the figure's artists must then hold the output of the module-level
@@ -164,11 +164,61 @@ def test_boundary_explorer_draws_compute_boundary(moons):
     lo, hi = X.min(0), X.max(0)
     pad = 0.15 * (hi - lo)
     box = (lo[0] - pad[0], hi[0] + pad[0], lo[1] - pad[1], hi[1] + pad[1])
-    ref = compute_boundary(1e-2, 0.0, X, y, hidden=(4,), epochs=5, seed=seed, grid=box,
+    ref = compute_boundary(1e-2, 0.0, X, y, hidden=(4,), epochs=5, rng=seed, grid=box,
                            grid_size=10)
     assert img.shape == (10, 10)
     assert_allclose(img, ref["prob"], rtol=1e-12, atol=1e-15)
     assert np.all((ref["prob"] >= 0) & (ref["prob"] <= 1))
+
+
+def test_compute_boundary_takes_rng_like_every_random_function(moons):
+    X, y = moons
+    kw = dict(hidden=(3,), epochs=3, grid_size=10)
+    seed = int(np.random.default_rng(5).integers(2**31))
+    by_int = compute_boundary(0.0, 0.0, X, y, rng=seed, **kw)
+    by_gen = compute_boundary(0.0, 0.0, X, y, rng=np.random.default_rng(5), **kw)
+    assert_allclose(by_gen["prob"], by_int["prob"], rtol=0, atol=0)
+    with pytest.raises(lk.InvalidParameterError, match="'rng' parameter of compute_boundary"):
+        compute_boundary(0.0, 0.0, X, y, rng=-1, **kw)
+
+
+# ------------------------------------------------------------------------- layout
+EXPLORERS = ["polynomial_explorer", "path_explorer", "geometry_explorer",
+             "penalty_explorer", "trajectory_explorer", "activation_explorer",
+             "boundary_explorer"]
+
+
+@pytest.mark.parametrize("name", EXPLORERS)
+def test_every_explorer_is_public_and_its_source_is_one_hop_away(name):
+    import lkcourse.explorers as explorers
+
+    fn = getattr(lk, name)
+    assert fn is getattr(explorers, name) and name in explorers.__all__
+    assert fn.__module__ == "lkcourse.explorers"     # its documented home
+    src = str(lk.show_source(fn))
+    # the draw code (artists updated in place, returned for blitting) is in the source
+    assert src.startswith(f"def {name}(") and "def draw(fig, data" in src
+    assert "return Explorer(" in src
+    compute = "compute_" + name.removesuffix("_explorer")
+    assert compute in src and str(lk.show_source(getattr(explorers, compute))).startswith(
+        f"def {compute}(")
+
+
+def test_explorer_modules_stay_small():
+    import pathlib
+
+    import lkcourse
+
+    root = pathlib.Path(lkcourse.__file__).parent
+    paths = [*root.glob("explore/*.py"), *root.glob("explorers/*.py")]
+    # one module per explorer plus the shared helper; the Explorer's twin, widget and
+    # frame cache in modules of their own
+    assert {p.stem for p in root.glob("explorers/*.py")} >= {
+        "penalty", "trajectory", "activation", "geometry", "polynomial", "path",
+        "boundary", "_common"}
+    assert {p.stem for p in root.glob("explore/*.py")} >= {"twin", "widget", "frames"}
+    for path in paths:
+        assert len(path.read_text().splitlines()) <= 400, path
 
 
 # ---------------------------------------------------------------------- static twin
@@ -255,7 +305,7 @@ def test_blitting_contract_every_changing_artist_is_redrawn(name, poly_data, spa
     for values, data in frames[::-1]:  # reverse order: every control moves
         ex.set(**values)
         fig = ex.figure
-        covered = {id(c) for a in ex._dynamic for c in a.findobj()}
+        covered = {id(c) for a in ex.changed_artists for c in a.findobj()}
         for a in fig.findobj():
             old = first.get(id(a))
             changed = old is None or old[1] != _signature(a)

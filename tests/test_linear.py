@@ -5,6 +5,7 @@ mapped in the comments), closed forms on orthonormal designs, the normal equatio
 pseudo-inverse, first-order optimality (subgradient inequality) and the objective
 recomputed from its formula.
 """
+import dataclasses
 import warnings
 
 import numpy as np
@@ -13,7 +14,6 @@ from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.linear_model import ElasticNet, Lasso, LinearRegression, Ridge
 
 import lkcourse as lk
-import lkcourse.linear as linear_module
 
 SK = dict(tol=1e-14, max_iter=1_000_000)
 TIGHT = dict(tol=1e-12, max_iter=200_000)
@@ -218,7 +218,8 @@ def test_rank_deficient_least_squares_is_the_minimum_norm_solution():
 def test_constant_design_gives_zero_coefficients():
     X = np.ones((5, 2))
     fit = lk.fit_linear(X, np.arange(5.0), lk.L1(0.1))
-    assert_array_equal(fit.coef, 0.0) and fit.converged
+    assert_array_equal(fit.coef, 0.0)
+    assert fit.converged
     assert fit.intercept == 2.0
 
 
@@ -254,17 +255,28 @@ def test_inputs_are_not_modified():
 
 
 # ---------------------------------------------------------------- regularization path
-def test_path_equals_independent_fits_and_returns_intercepts():
+def test_path_equals_independent_fits_and_fits_hold_the_intercepts():
     X, y = design("correlated")
     lams = np.geomspace(1.0, 1e-3, 8)
-    coefs, intercepts = lk.regularization_path(X, y, lk.L1, lams, return_intercepts=True,
-                                               **TIGHT)
-    assert coefs.shape == (8, X.shape[1]) and intercepts.shape == (8,)
-    for lam, c, b in zip(lams, coefs, intercepts):
+    coefs = lk.regularization_path(X, y, lk.L1, lams, **TIGHT)
+    fits = lk.regularization_path_fits(X, y, lk.L1, lams, **TIGHT)
+    assert coefs.shape == (8, X.shape[1]) and len(fits) == 8
+    assert all(isinstance(f, lk.LinearFit) for f in fits)
+    assert_array_equal(coefs, [f.coef for f in fits])
+    for lam, c, f in zip(lams, coefs, fits):
         fit = lk.fit_linear(X, y, lk.L1(lam), **TIGHT)
         assert_allclose(c, fit.coef, atol=1e-8)
-        assert_allclose(b, fit.intercept, atol=1e-8)
+        assert_allclose(f.intercept, fit.intercept, atol=1e-8)
     assert np.count_nonzero(coefs[0]) < np.count_nonzero(coefs[-1])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"fit_intercept": False}, {"tol": 1e-3}])
+def test_path_has_one_return_type(kwargs):
+    X, y = design("random")
+    out = lk.regularization_path(X, y, lk.L1, [0.5, 0.1], **kwargs)
+    assert isinstance(out, np.ndarray) and out.shape == (2, X.shape[1])
+    with pytest.raises(lk.InvalidParameterError, match="return_intercepts"):
+        lk.regularization_path(X, y, lk.L1, [0.5, 0.1], return_intercepts=True)
 
 
 def test_path_with_a_lambda_factory_and_closed_form():
@@ -274,25 +286,17 @@ def test_path_with_a_lambda_factory_and_closed_form():
     assert np.all(np.linalg.norm(coefs, axis=1)[:-1] < np.linalg.norm(coefs, axis=1)[1:])
 
 
-def test_warm_start_reduces_the_total_number_of_iterations(monkeypatch):
+def test_warm_start_reduces_the_total_number_of_iterations():
     X, y = design("correlated")
     lams = np.geomspace(1.0, 1e-3, 20)
-    iterations = []
-
-    def counting_fit(*args, **kwargs):
-        fit = lk.fit_linear(*args, **kwargs)
-        iterations.append(fit.n_iter)
-        return fit
-
-    monkeypatch.setattr(linear_module, "fit_linear", counting_fit)
-    warm = lk.regularization_path(X, y, lk.L1, lams, tol=1e-6)
-    n_warm, iterations[:] = sum(iterations), []
-    cold = lk.regularization_path(X, y, lk.L1, lams, tol=1e-6, warm_start=False)
-    n_cold = sum(iterations)
+    warm = lk.regularization_path_fits(X, y, lk.L1, lams, tol=1e-6)
+    cold = lk.regularization_path_fits(X, y, lk.L1, lams, tol=1e-6, warm_start=False)
+    n_warm, n_cold = sum(f.n_iter for f in warm), sum(f.n_iter for f in cold)
     # FISTA converges linearly here, so a warm start saves the initial transient of each
     # fit (about a fifth of the iterations at this tol), not a fixed fraction
-    assert len(iterations) == 20 and n_warm < 0.85 * n_cold
-    assert_allclose(warm, cold, atol=1e-4)  # coefficient error ~ tol / (smallest curvature)
+    assert len(warm) == len(cold) == 20 and n_warm < 0.85 * n_cold
+    # coefficient error ~ tol / (smallest curvature)
+    assert_allclose([f.coef for f in warm], [f.coef for f in cold], atol=1e-4)
 
 
 # --------------------------------------------------------------- polynomial features
@@ -326,3 +330,71 @@ def test_column_vector_y_gets_a_ravel_hint_and_1d_x_a_reshape_hint():
         lk.fit_linear(X, y[:, None])
     with pytest.raises(lk.InvalidParameterError, match=r"reshape\(-1, 1\)"):
         lk.fit_linear(X[:, 0], y)
+
+
+# ------------------------------------------------------------ frozen result, protocol
+def test_linear_fit_is_truly_frozen():
+    X, y = design("random")
+    fit = lk.fit_linear(X, y, lk.L1(0.1))
+    with pytest.raises(ValueError):
+        fit.coef[0] = 10.0                       # read-only array
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fit.coef = np.zeros(X.shape[1])
+    coef = np.ones(X.shape[1])
+    made = lk.LinearFit(coef=coef, intercept=0.0, n_iter=0, converged=True, objective=0.0)
+    coef[0] = 5.0                                # the caller's array is not shared
+    assert made.coef[0] == 1.0 and not made.coef.flags.writeable
+    writable = fit.coef.copy()
+    writable[0] = 1.0                            # the documented way to get a writable one
+
+
+class UserL1:
+    """A penalty written by a reader: only the public protocol, no lkcourse base class."""
+
+    def __init__(self, lam):
+        self.lam = lam
+
+    def value(self, w):
+        return self.lam * float(np.sum(np.abs(w)))
+
+    def grad(self, w):
+        return self.lam * np.sign(w)
+
+    def prox(self, v, step):
+        return np.sign(v) * np.maximum(np.abs(v) - step * self.lam, 0.0)
+
+
+@pytest.mark.parametrize("convex", [None, True])
+def test_fit_linear_accepts_a_user_penalty_with_the_protocol(convex):
+    X, y = design("correlated")
+    user = UserL1(0.1)
+    if convex:
+        user.convex = True
+    ours = lk.fit_linear(X, y, lk.L1(0.1), **TIGHT)
+    theirs = lk.fit_linear(X, y, user, **TIGHT)
+    assert theirs.converged
+    assert_allclose(theirs.coef, ours.coef, atol=1e-8)
+    path = lk.regularization_path(X, y, UserL1, [0.5, 0.1], **TIGHT)
+    assert_allclose(path[1], ours.coef, atol=1e-8)
+    # the same object trains an MLP (value and grad)
+    model = lk.MLP([X.shape[1], 1], "identity", rng=0)
+    lk.train(model, X, y, optimizer=lk.SGD(0.01), loss="mse", penalty=user, epochs=2)
+
+
+@pytest.mark.parametrize("bad", [lk.L1, object(), "l1"])
+def test_fit_linear_rejects_objects_without_the_protocol(bad):
+    X, y = design("random")
+    with pytest.raises(lk.InvalidParameterError, match="value.*prox"):
+        lk.fit_linear(X, y, bad)
+
+
+@pytest.mark.parametrize("call", [
+    lambda X, y: lk.fit_linear(X, y, lk.L1(0.01), max_iter=1),
+    lambda X, y: lk.regularization_path(X, y, lk.L1, [0.01], max_iter=1),
+    lambda X, y: lk.regularization_path_fits(X, y, lk.L1, [0.01], max_iter=1),
+])
+def test_convergence_warning_points_at_the_callers_line(call):
+    X, y = design("random")
+    with pytest.warns(lk.ConvergenceWarning) as record:
+        call(X, y)
+    assert record[0].filename == __file__

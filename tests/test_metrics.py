@@ -52,3 +52,19 @@ def test_kfold_partitions_the_indices(n, k):
 def test_kfold_validates(args, name):
     with pytest.raises(lk.InvalidParameterError, match=f"'{name}' parameter of kfold_splits"):
         lk.kfold_splits(*args)
+
+
+def test_half_mse_is_the_mlp_loss_and_half_of_lk_mse():
+    # one name, one meaning: the MLP's "mse" is half-MSE; "half_mse" says so explicitly
+    X, y = lk.datasets.moons(30, rng=0)
+    y = y.astype(float)
+    model = lk.MLP([2, 5, 1], "tanh", rng=0)
+    out = model.predict(X)
+    for name in ("mse", "half_mse"):
+        loss, _ = model.loss_and_grads(X, y, name)
+        assert loss == pytest.approx(0.5 * lk.mse(y, out), rel=1e-14)
+        assert lk.evaluate(model, X, y, loss=name)["loss"] == loss
+    _, g_mse = model.loss_and_grads(X, y, "mse")
+    _, g_half = model.loss_and_grads(X, y, "half_mse")
+    for k in g_mse:
+        np.testing.assert_array_equal(g_mse[k], g_half[k])

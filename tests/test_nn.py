@@ -186,6 +186,138 @@ def test_initialisation_scheme(activation, init, var):
         assert_array_equal(model.params[f"b{i}"], 0.0)
 
 
+# torch.nn.init's formulas (PyTorch 2.x docs), with W of shape (fan_in, fan_out):
+# kaiming_*_(mode="fan_in", nonlinearity="relu"): gain sqrt(2), std = gain / sqrt(fan_in),
+#   uniform bound = gain * sqrt(3 / fan_in); LeCun is kaiming with nonlinearity="linear"
+#   (gain 1); xavier_*_(gain=1): std = sqrt(2 / (fan_in + fan_out)), uniform bound =
+#   sqrt(6 / (fan_in + fan_out)).
+TORCH_INIT = {
+    "he_normal": ("std", lambda i, o: np.sqrt(2.0) / np.sqrt(i)),
+    "he_uniform": ("bound", lambda i, o: np.sqrt(2.0) * np.sqrt(3.0 / i)),
+    "glorot_normal": ("std", lambda i, o: np.sqrt(2.0 / (i + o))),
+    "glorot_uniform": ("bound", lambda i, o: np.sqrt(6.0 / (i + o))),
+    "xavier_normal": ("std", lambda i, o: np.sqrt(2.0 / (i + o))),
+    "xavier_uniform": ("bound", lambda i, o: np.sqrt(6.0 / (i + o))),
+    "lecun_normal": ("std", lambda i, o: 1.0 / np.sqrt(i)),
+    "lecun_uniform": ("bound", lambda i, o: np.sqrt(3.0 / i)),
+}
+
+
+def test_every_init_name_has_an_oracle():
+    assert set(lk.INITS) == set(TORCH_INIT)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("init", sorted(TORCH_INIT))
+def test_init_variances_match_torch_nn_init(init, seed):
+    kind, formula = TORCH_INIT[init]
+    layers = [(500, 300), (300, 800)]
+    model = lk.MLP([500, 300, 800], "tanh", init=init, rng=seed)
+    for i, (fi, fo) in enumerate(layers, 1):
+        W = model.params[f"W{i}"]
+        assert W.shape == (fi, fo)
+        assert_array_equal(model.params[f"b{i}"], 0.0)
+        a = formula(fi, fo)
+        var = a ** 2 if kind == "std" else a ** 2 / 3    # U(-a, a) has variance a^2/3
+        # >= 1.5e5 draws: the sample variance has a relative sd below 0.4%, so 3% is
+        # more than 7 sd away (and a wrong formula is off by >= 33%)
+        assert_allclose(W.var(), var, rtol=0.03)
+        assert abs(W.mean()) < 0.05 * np.sqrt(var)
+        beyond = np.mean(np.abs(W) > np.sqrt(3 * var))
+        if kind == "bound":   # uniform: inside the bound, and filling it
+            assert np.abs(W).max() <= a and np.abs(W).max() > 0.99 * a
+            assert beyond == 0
+        else:                 # normal: P(|z| > sqrt 3) = 0.083
+            assert 0.07 < beyond < 0.1
+
+
+@pytest.mark.parametrize("init, family", [("xavier_normal", "glorot_normal"),
+                                          ("xavier_uniform", "glorot_uniform")])
+def test_xavier_is_an_alias_of_glorot(init, family):
+    a = lk.MLP([3, 4, 2], init=init, rng=7)
+    b = lk.MLP([3, 4, 2], init=family, rng=7)
+    assert a.init == "glorot" and a.init_scheme == family
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+
+
+def test_default_init_keeps_the_historical_draws():
+    """init=None: N(0, var) by activation family, drawn layer by layer from rng."""
+    for activation, var in (("relu", lambda i, o: 2 / i), ("selu", lambda i, o: 1 / i),
+                            ("tanh", lambda i, o: 2 / (i + o))):
+        model = lk.MLP([3, 5, 2], activation, rng=11)
+        rng = np.random.default_rng(11)
+        for i, (fi, fo) in enumerate([(3, 5), (5, 2)], 1):
+            expected = np.sqrt(var(fi, fo)) * rng.standard_normal((fi, fo))
+            assert_array_equal(model.params[f"W{i}"], expected)
+    # the explicit normal scheme of the same family draws the same numbers
+    a, b = lk.MLP([3, 5, 2], rng=3), lk.MLP([3, 5, 2], init="he_normal", rng=3)
+    assert a.init_scheme == "he_normal"
+    assert all(np.array_equal(a.params[k], b.params[k]) for k in a.params)
+
+
+def test_bad_init_lists_the_names_and_suggests():
+    with pytest.raises(lk.InvalidParameterError,
+                       match=r"'init' parameter of MLP must be one of 'he_normal', "
+                             r"'he_uniform'.*'lecun_uniform'. Got 'he_normall' instead. "
+                             r"Did you mean 'he_normal'\?"):
+        lk.MLP([2, 1], init="he_normall")
+    for bad in ("he", "kaiming", 3, True):
+        with pytest.raises(lk.InvalidParameterError, match="'init'"):
+            lk.MLP([2, 1], init=bad)
+
+
+# ----------------------------------------------------------------- forward_trace
+@pytest.mark.parametrize("activation", ["relu", "tanh", "gelu", "selu"])
+def test_forward_trace_records_every_layer(activation):
+    model = lk.MLP([3, 7, 5, 2], activation, rng=0)
+    X = np.random.default_rng(1).standard_normal((9, 3))
+    trace = model.forward_trace(X)
+    act = lk.activation(activation)
+    assert len(trace.pre) == len(trace.post) == len(trace.masks) == 3
+    assert [z.shape for z in trace.pre] == [(9, 7), (9, 5), (9, 2)]
+    H = X
+    for layer in range(3):
+        W, b = model.params[f"W{layer + 1}"], model.params[f"b{layer + 1}"]
+        assert_allclose(trace.pre[layer], H @ W + b, rtol=1e-12, atol=1e-14)
+        if layer < 2:
+            assert_array_equal(trace.post[layer], act(trace.pre[layer]))
+        assert trace.masks[layer] is None
+        H = trace.post[layer]
+    assert_array_equal(trace.post[-1], trace.pre[-1])
+    assert_array_equal(trace.post[-1], model.forward(X))
+
+
+def test_forward_trace_with_dropout_matches_forward_with_the_same_rng():
+    model = lk.MLP([3, 40, 40, 2], "relu", dropout=0.4, rng=0)
+    X = np.random.default_rng(1).standard_normal((6, 3))
+    trace = model.forward_trace(X, train=True, rng=5)
+    assert_array_equal(trace.post[-1], model.forward(X, train=True, rng=5))
+    assert not np.array_equal(trace.post[-1], model.forward(X))
+    for layer in range(2):   # post is act(pre); the mask is applied on the way out
+        assert_array_equal(trace.post[layer], np.maximum(trace.pre[layer], 0))
+        assert set(np.unique(trace.masks[layer])) <= {0.0, 1 / 0.6}
+    assert trace.masks[-1] is None
+    # evaluation mode ignores dropout
+    assert_array_equal(model.forward_trace(X).post[-1], model.forward(X))
+
+
+def test_copy_deepcopy_and_pickle_round_trip_a_model_and_a_trace():
+    import copy
+    import pickle
+
+    model = lk.MLP([2, 6, 1], "elu", init="glorot_uniform", dropout=0.3, rng=0)
+    X = np.random.default_rng(1).standard_normal((5, 2))
+    for clone in (model.copy(), copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert clone.init_scheme == "glorot_uniform" and clone.sizes == model.sizes
+        assert all(np.array_equal(clone.params[k], model.params[k]) for k in model.params)
+        assert all(clone.params[k] is not model.params[k] for k in model.params)
+        # the dropout generator's state is copied too: the same masks come next
+        assert_array_equal(clone.forward(X, train=True), model.copy().forward(X, train=True))
+    trace = model.forward_trace(X)
+    again = pickle.loads(pickle.dumps(trace))
+    assert all(np.array_equal(a, b) for a, b in zip(again.post, trace.post))
+
+
 def test_same_seed_same_weights_and_copy_is_independent():
     a, b = lk.MLP([2, 3, 1], rng=4), lk.MLP([2, 3, 1], rng=4)
     c = lk.MLP([2, 3, 1], rng=5)
@@ -216,10 +348,13 @@ def test_dropout_is_off_in_evaluation_mode_and_unbiased_in_training_mode():
 def test_dropout_mask_zeroes_about_p_and_scales_survivors():
     model = lk.MLP([1, 2000, 1], "identity", dropout=0.3, rng=0)
     model.params["W1"][...] = 1.0
-    _, cache = model._forward(np.ones((5, 1)), np.random.default_rng(0))
-    mask = cache[0][2]
+    trace = model.forward_trace(np.ones((5, 1)), train=True, rng=0)
+    mask = trace.masks[0]
     assert_allclose(np.mean(mask == 0), 0.3, atol=0.01)
     assert_allclose(np.unique(mask), [0.0, 1 / 0.7])
+    # the output is the last layer applied to the dropped activations
+    assert_allclose(trace.post[-1], (trace.post[0] * mask) @ model.params["W2"]
+                    + model.params["b2"], rtol=1e-12)
 
 
 def test_no_dropout_means_training_mode_equals_evaluation_mode():
@@ -246,7 +381,9 @@ def test_inputs_are_not_mutated():
     X0, y0 = X.copy(), y.copy()
     model.loss_and_grads(X, y, "mse", lk.L1(0.1), train=True)
     model.forward(X, train=True)
-    assert_array_equal(X, X0) and assert_array_equal(y, y0) is None
+    model.forward_trace(X, train=True)
+    assert_array_equal(X, X0)
+    assert_array_equal(y, y0)
 
 
 @pytest.mark.parametrize("call, name", [
@@ -254,10 +391,21 @@ def test_inputs_are_not_mutated():
     (lambda: lk.MLP([2, 0, 1]), "sizes"),
     (lambda: lk.MLP([2, 2.5, 1]), "sizes"),
     (lambda: lk.MLP(3), "sizes"),
-    (lambda: lk.MLP([2, 1], "rleu"), "name"),
+    (lambda: lk.MLP([2, 1], "rleu"), "activation"),
+    (lambda: lk.MLP("31"), "sizes"),
+    (lambda: lk.MLP([2, 1]).forward(np.ones((3, 2)), train=1), "train"),
+    (lambda: lk.MLP([2, 1]).forward(np.ones((3, 2)), rng=-1), "rng"),
+    (lambda: lk.MLP([2, 1]).loss_and_grads(np.ones((3, 2)), np.ones(3), rng="0"), "rng"),
+    (lambda: lk.MLP([2, 1]).loss_and_grads(np.ones((3, 2)), np.ones(3), train=None),
+     "train"),
     (lambda: lk.MLP([2, 1], 3.0), "activation"),
     (lambda: lk.MLP([2, 1], dropout=1.0), "dropout"),
     (lambda: lk.MLP([2, 1], rng=-3), "rng"),
+    (lambda: lk.MLP([2, 1], init="glorot"), "init"),
+    (lambda: lk.MLP([2, 1]).forward_trace(np.ones(2)), "X"),
+    (lambda: lk.MLP([2, 1]).forward_trace(np.ones((3, 2)), train="yes"), "train"),
+    (lambda: lk.MLP([2, 4, 1], dropout=0.5).forward_trace(np.ones((3, 2)), train=True,
+                                                          rng=-1), "rng"),
     (lambda: lk.MLP([2, 1]).forward(np.ones(2)), "X"),
     (lambda: lk.MLP([2, 1]).forward(np.ones((3, 3))), "X"),
     (lambda: lk.MLP([2, 1]).forward([[1.0, np.nan]]), "X"),

@@ -347,3 +347,85 @@ def test_bad_value_raises_naming_the_parameter(target, param, bad):
     name = r"betas(\[[01]\])?" if param == "betas" else param
     with pytest.raises(lk.InvalidParameterError, match=f"The '{name}' parameter"):
         getattr(lk, target)(**kwargs)
+
+
+# ------------------------------------------------- state belongs to the parameter arrays
+@pytest.mark.parametrize("make", [lambda: lk.SGD(0.1, momentum=0.9),
+                                  lambda: lk.SGDW(0.1, momentum=0.9, weight_decay=0.1),
+                                  lambda: lk.Adam(0.05), lambda: lk.AdamW(0.05)],
+                         ids=["SGD", "SGDW", "Adam", "AdamW"])
+def test_reused_optimizer_starts_fresh_state_for_a_second_model(make):
+    # issue 15: the second model's first step used the first model's momentum (1.9 g)
+    g = {"W1": np.array([1.0, -2.0]), "b1": np.array([0.5])}
+    first = {"W1": np.array([1.0, 1.0]), "b1": np.array([0.0])}
+    opt = make()
+    for _ in range(2):
+        opt.step(first, g)
+    second = {"W1": np.array([1.0, 1.0]), "b1": np.array([0.0])}
+    fresh = {k: v.copy() for k, v in second.items()}
+    opt.step(second, g)
+    make().step(fresh, g)
+    for k in second:
+        assert_array_equal(second[k], fresh[k])       # as a new optimizer would do
+
+
+def test_interleaved_models_keep_their_own_state_like_pytorch():
+    g = {"W1": np.array([1.0, -2.0])}
+    a, b = {"W1": np.zeros(2)}, {"W1": np.zeros(2)}
+    shared = lk.SGD(0.1, momentum=0.9)
+    own_a, own_b = lk.SGD(0.1, momentum=0.9), lk.SGD(0.1, momentum=0.9)
+    a2, b2 = {"W1": np.zeros(2)}, {"W1": np.zeros(2)}
+    for _ in range(3):
+        shared.step(a, g)
+        shared.step(b, g)
+        own_a.step(a2, g)
+        own_b.step(b2, g)
+    assert_array_equal(a["W1"], a2["W1"])
+    assert_array_equal(b["W1"], b2["W1"])
+
+
+def test_state_of_is_a_read_only_snapshot_with_pytorch_names():
+    params = {"W1": np.array([1.0, -2.0]), "b1": np.array([0.5])}
+    sgd = lk.SGD(0.1, momentum=0.9)
+    adam = lk.Adam(0.1)
+    for _ in range(2):
+        sgd.step(params, {"W1": np.ones(2), "b1": np.ones(1)})
+        adam.step(params, {"W1": np.ones(2), "b1": np.ones(1)})
+    st = sgd.state_of("W1")
+    assert list(st) == ["momentum_buffer"]
+    assert_array_equal(st["momentum_buffer"], [1.9, 1.9])
+    st_adam = adam.state_of("b1")
+    assert list(st_adam) == ["step", "m", "v"] and st_adam["step"] == 2
+    assert_allclose(st_adam["m"], [1 - 0.9 ** 2])
+    assert_allclose(st_adam["v"], [1 - 0.999 ** 2])
+    with pytest.raises(TypeError):
+        st["momentum_buffer"] = None                   # the mapping is read-only
+    with pytest.raises(ValueError):
+        st["momentum_buffer"][0] = 0.0                 # so are its arrays
+    sgd.step(params, {"W1": np.ones(2), "b1": np.ones(1)})
+    assert_array_equal(st["momentum_buffer"], [1.9, 1.9])     # a snapshot (a copy)
+    assert lk.SGD(0.1).state_of.__doc__
+    plain = lk.SGD(0.1)
+    plain.step(params, {"W1": np.ones(2), "b1": np.ones(1)})
+    assert plain.state_of("W1")["momentum_buffer"] is None     # as PyTorch, momentum 0
+
+
+def test_state_of_names_the_known_parameters():
+    opt = lk.Adam()
+    with pytest.raises(lk.InvalidParameterError, match="none yet"):
+        opt.state_of("W1")
+    opt.step({"W1": np.ones(2)}, {"W1": np.ones(2)})
+    with pytest.raises(lk.InvalidParameterError, match=r"'name' parameter.*'W1'.*'W2'"):
+        opt.state_of("W2")
+
+
+def test_train_twice_on_the_same_model_continues_the_state():
+    X, y = lk.datasets.moons(40, rng=0)
+    one, two = lk.MLP([2, 4, 1], rng=0), lk.MLP([2, 4, 1], rng=0)
+    opt_one, opt_two = lk.Adam(0.01), lk.Adam(0.01)
+    lk.train(one, X, y, optimizer=opt_one, loss="bce", epochs=4)
+    lk.train(two, X, y, optimizer=opt_two, loss="bce", epochs=2)
+    lk.train(two, X, y, optimizer=opt_two, loss="bce", epochs=2)
+    assert opt_two.state_of("W1")["step"] == 4
+    for k in one.params:
+        assert_array_equal(one.params[k], two.params[k])

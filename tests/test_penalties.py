@@ -485,3 +485,16 @@ def test_prox_lk_solves_the_stationarity_equation_to_round_off_for_extreme_k(k):
     assert_allclose(lhs, v[ok], rtol=4e-15 * max(1.0, k))
     if k > 1:
         assert ok.mean() > 0.9
+
+
+def test_reduction_mean_inside_an_mlp_is_a_per_layer_mean_summed():
+    # the documented meaning: lam * sum_l mean(W_l**2), not a mean over all weights
+    model = lk.MLP([3, 7, 2], "tanh", rng=0)
+    X, y = np.ones((4, 3)), np.zeros((4, 2))
+    plain, _ = model.loss_and_grads(X, y, "mse")
+    with_pen, _ = model.loss_and_grads(X, y, "mse", lk.L2(0.5, reduction="mean"))
+    W1, W2 = model.params["W1"], model.params["W2"]
+    assert with_pen - plain == pytest.approx(0.5 * (np.mean(W1 ** 2) + np.mean(W2 ** 2)),
+                                             rel=1e-12)
+    all_w = np.concatenate([W1.ravel(), W2.ravel()])
+    assert with_pen - plain != pytest.approx(0.5 * np.mean(all_w ** 2), rel=1e-3)

@@ -199,6 +199,10 @@ def test_inputs_are_not_mutated():
     (dict(penalty=2.0), "penalty"),
     (dict(rng=1.5), "rng"),
     (dict(y=np.arange(10)), "y"),
+    (dict(optimizer=lk.Adam), "optimizer"),
+    (dict(progress="yes"), "progress"),
+    (dict(restore_best=1), "restore_best"),
+    (dict(eval_train=None), "eval_train"),
 ])
 def test_validation_names_the_parameter(kw, name):
     X, y = ds.moons(10, rng=0)
@@ -207,3 +211,104 @@ def test_validation_names_the_parameter(kw, name):
     args.update(kw)
     with pytest.raises(lk.InvalidParameterError, match=f"'{name}'"):
         lk.train(args.pop("model"), args.pop("X"), args.pop("y"), **args)
+
+
+# ------------------------------------------------------------- proximal training
+def soft(v, t):
+    """Soft-thresholding written out here (an oracle independent of lk.soft_threshold)."""
+    return np.where(v > t, v - t, np.where(v < -t, v + t, 0.0))
+
+
+def test_prox_mode_converges_to_fit_linears_lasso():
+    """A [d, 1] identity network is a linear model: its half-MSE is fit_linear's
+    (1/(2n))||y - Xw - b||^2, the bias its unpenalized intercept. Full-batch SGD with
+    lr = 1/L and the L1 prox is ISTA, so it converges to fit_linear's FISTA solution."""
+    X, y, _ = ds.sparse_regression(80, 8, 3, correlation=0.3, noise=0.5, rng=0)
+    lam = 0.1
+    ref = lk.fit_linear(X, y, lk.L1(lam), tol=1e-12, max_iter=100_000)
+    assert ref.converged
+    Xb = np.column_stack([X, np.ones(len(X))])
+    L = np.linalg.eigvalsh(Xb.T @ Xb / len(X)).max()   # Lipschitz constant of the gradient
+    model = lk.MLP([8, 1], "identity", rng=0)
+    h = lk.train(model, X, y, optimizer=lk.SGD(1 / L), loss="mse", penalty=lk.L1(lam),
+                 penalty_mode="prox", epochs=3000)
+    coef, intercept = model.params["W1"][:, 0], model.params["b1"][0]
+    assert_allclose(coef, ref.coef, rtol=0, atol=1e-7)
+    assert_allclose(intercept, ref.intercept, rtol=0, atol=1e-7)
+    assert 0 < np.sum(ref.coef == 0) < 8
+    assert_array_equal(coef == 0, ref.coef == 0)          # the same exact zeros
+    # History: data loss (before the last step) + penalty (after it) = the objective
+    objective = 0.5 * np.mean((y - X @ ref.coef - ref.intercept) ** 2) + lam * np.sum(
+        np.abs(ref.coef))
+    assert_allclose(h.train_loss[-1] + h.penalty[-1], objective, rtol=1e-9)
+    assert_allclose(h.penalty[-1], lam * np.sum(np.abs(coef)), rtol=1e-12)
+
+
+def test_one_prox_step_is_a_gradient_step_then_soft_thresholding():
+    X, y, _ = ds.sparse_regression(30, 3, 2, rng=1)
+    lr, lam = 0.3, 0.05
+    model = lk.MLP([3, 6, 1], "tanh", rng=0)
+    before = {k: v.copy() for k, v in model.params.items()}
+    _, grads = model.copy().loss_and_grads(X, y, "mse")       # data loss only
+    h = lk.train(model, X, y, optimizer=lk.SGD(lr), loss="mse", penalty=lk.L1(lam),
+                 penalty_mode="prox", epochs=1)
+    zeros = []
+    for k, w in before.items():
+        stepped = w - lr * grads[k]
+        if k.startswith("W"):     # weights: soft-threshold at lr * lam
+            expected = soft(stepped, lr * lam)
+            zeros += list(expected.ravel() == 0)
+        else:                     # biases: the plain gradient step
+            expected = stepped
+        assert_allclose(model.params[k], expected, rtol=1e-13, atol=1e-15)
+    assert 0 < sum(zeros) < len(zeros)          # the threshold bit on some weights
+    assert h.epochs_run == 1 and len(h.penalty) == 1
+
+
+def test_prox_mode_keeps_the_penalty_out_of_the_gradient():
+    """With L2 and plain SGD, "grad" is w - lr(g + 2 lam w); "prox" is
+    (w - lr g) / (1 + 2 lr lam): different, each by its own formula."""
+    X, y, _ = ds.sparse_regression(20, 2, 2, rng=2)
+    lr, lam = 0.2, 0.4
+    start = lk.MLP([2, 1], "identity", rng=0)
+    g = start.loss_and_grads(X, y, "mse")[1]["W1"]
+    w0 = start.params["W1"]
+    out = {}
+    for mode in ("grad", "prox"):
+        m = start.copy()
+        lk.train(m, X, y, optimizer=lk.SGD(lr), loss="mse", penalty=lk.L2(lam),
+                 penalty_mode=mode, epochs=1)
+        out[mode] = m.params["W1"]
+    assert_allclose(out["grad"], w0 - lr * (g + 2 * lam * w0), rtol=1e-13)
+    assert_allclose(out["prox"], (w0 - lr * g) / (1 + 2 * lr * lam), rtol=1e-13)
+
+
+class ValueGradOnly:
+    def value(self, w):
+        return float(np.sum(w ** 2))
+
+    def grad(self, w):
+        return 2 * w
+
+
+class NoLr:
+    def step(self, params, grads):
+        pass
+
+
+@pytest.mark.parametrize("kw, match", [
+    (dict(penalty_mode="proxy"), r"'penalty_mode' parameter of train must be one of "
+                                 r"'grad', 'prox'. Got 'proxy' instead. Did you mean "),
+    (dict(penalty_mode=None), "'penalty_mode'"),
+    (dict(penalty_mode="prox"), r"'penalty_mode' parameter of train must be 'grad' when "
+                                r"penalty is None"),
+    (dict(penalty_mode="prox", penalty=ValueGradOnly()), r"'penalty' .* prox\(v, step\)"),
+    (dict(penalty_mode="prox", penalty=lk.L1(0.1), optimizer=NoLr()),
+     r"'optimizer' .* learning rate"),
+])
+def test_penalty_mode_validation(kw, match):
+    X, y = ds.moons(10, rng=0)
+    args = dict(optimizer=lk.SGD(0.1), loss="bce", epochs=1)
+    args.update(kw)
+    with pytest.raises(lk.InvalidParameterError, match=match):
+        lk.train(lk.MLP([2, 3, 1], rng=0), X, y, **args)

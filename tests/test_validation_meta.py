@@ -1,27 +1,79 @@
-"""Meta-test: every public parameter of the penalty and linear-model API is validated.
+"""Meta-test: every parameter of every public callable is validated.
 
-The test walks the signatures of all public functions and classes of
-``lkcourse.penalties``, ``lkcourse.prox``, ``lkcourse.dynamics`` and ``lkcourse.linear``
-(plus the methods ``value``, ``grad``, ``prox`` of every registered penalty and
-``LinearFit.predict``). Each parameter must have bad values listed in ``BAD`` below, and
-each bad value must raise ``InvalidParameterError`` whose message names the parameter
-and shows the value received. A new public function or parameter without an entry here
-makes ``test_every_public_parameter_has_bad_values`` fail.
+The test walks ``lk.__all__`` (and the public functions of ``lk.datasets``), plus the
+public methods of the objects they build (penalties, activations, optimizers, models,
+fits). Every callable found is either
+
+- a *target*: ``VALID`` holds keyword arguments that work, and each of its parameters
+  has bad values in ``BAD`` (same meaning wherever the parameter name appears; a
+  target-specific list goes in ``EXTRA`` or ``OVERRIDE``). Each bad value must raise
+  ``InvalidParameterError`` whose message starts with "The '", names the parameter and
+  shows the value received; or
+- listed in ``DELEGATED`` (validated by another test file, named there, whose test
+  function must exist) or ``NOT_TARGETS`` (with the reason it takes no user input).
+
+A new public name or a new parameter (``lk.over_seeds``, ``MLP(init=...)``,
+``train(penalty_mode=...)``, ...) without an entry here makes
+``test_every_public_callable_is_covered`` fail, so coverage grows with the API.
 """
 import inspect
+import pathlib
 
 import numpy as np
 import pytest
 
 import lkcourse as lk
-from lkcourse import dynamics, linear, penalties, prox
 
 X = np.random.default_rng(0).normal(size=(12, 3))
 Y = X @ np.array([1.0, 0.0, -1.0])
+LABELS = (Y > 0).astype(float)
 RAGGED = [[1.0], [1.0, 2.0]]
+MODEL = lk.MLP([3, 4, 1], "tanh", rng=0)
+FIT = lk.fit_linear(X, Y)
+PARAMS = {"W1": np.ones(2)}
 
-# Valid keyword arguments of each target; the bad values are swapped in one at a time.
+
+def stepped(opt):
+    opt.step({"W1": np.ones(2)}, {"W1": np.ones(2)})
+    return opt
+
+
+# ----------------------------------------------------------------------- the targets
+def targets():
+    """name -> callable: public functions/classes, then public methods of instances."""
+    out = {}
+    for name in lk.__all__:
+        obj = getattr(lk, name)
+        if callable(obj) and name not in NOT_TARGETS and name not in DELEGATED:
+            out[name] = obj
+    for name, obj in vars(lk.datasets).items():
+        if (not name.startswith("_") and inspect.isfunction(obj)
+                and obj.__module__ == lk.datasets.__name__):
+            out[f"datasets.{name}"] = obj
+    for p in [lk.Lk(0.5), lk.L1(), lk.L2(), lk.LInf(), lk.L0(), lk.ElasticNet()]:
+        for method in ("value", "grad", "prox"):
+            out[f"{p!r}.{method}"] = getattr(p, method)
+    for a in lk.ACTIVATIONS.values():
+        out[f"{a!r}.f"], out[f"{a!r}.df"] = a.f, a.df
+    for cls in (lk.SGD, lk.SGDW, lk.Adam, lk.AdamW):
+        out[f"{cls.__name__}().step"] = cls(0.1).step
+        out[f"{cls.__name__}().state_of"] = stepped(cls(0.1)).state_of
+    for method in ("forward", "forward_trace", "loss_and_grads", "predict",
+                   "predict_class", "predict_proba"):
+        out[f"MLP.{method}"] = getattr(MODEL, method)
+    out["LinearFit.predict"] = FIT.predict
+    return out
+
+
+def key_of(tid):
+    """The VALID key of a target id: ``"L1(lam=1.0).value"`` -> ``"value"``."""
+    if tid.startswith("MLP.") or tid.startswith("datasets."):
+        return tid
+    return tid.rsplit(".", 1)[-1] if "." in tid else tid
+
+
 VALID = {
+    # penalties, prox, dynamics
     "Lk": dict(k=0.5, lam=1.0, reduction="sum"),
     "L1": dict(lam=1.0, reduction="sum"),
     "L2": dict(lam=1.0, reduction="sum"),
@@ -36,26 +88,91 @@ VALID = {
     "project_l1_ball": dict(v=[1.0, -2.0], radius=1.0),
     "simulate_weight": dict(penalty=lk.L1(0.1), w0=1.0, lr=0.1, steps=3, method="gd",
                             target=None),
-    "fit_linear": dict(X=X, y=Y, penalty=None, fit_intercept=True, max_iter=100,
-                       tol=1e-6, coef0=None),
-    "regularization_path": dict(X=X, y=Y, penalty_factory=lk.L1, lams=[1.0, 0.1],
-                                warm_start=True, return_intercepts=False),
-    "polynomial_features": dict(x=[1.0, 2.0], degree=2),
     "value": dict(w=[1.0, -2.0]),
     "grad": dict(w=[1.0, -2.0]),
     "prox": dict(v=[1.0, -2.0], step=0.5),
+    # linear models
+    "fit_linear": dict(X=X, y=Y, penalty=None, fit_intercept=True, max_iter=100,
+                       tol=1e-6, coef0=None),
+    "regularization_path": dict(X=X, y=Y, penalty_factory=lk.L1, lams=[1.0, 0.1],
+                                warm_start=True),
+    "regularization_path_fits": dict(X=X, y=Y, penalty_factory=lk.L1, lams=[1.0, 0.1],
+                                     warm_start=True),
+    "polynomial_features": dict(x=[1.0, 2.0], degree=2),
     "predict": dict(X=X),
+    # activations
+    "activation": dict(name="relu"),
+    "f": dict(z=[1.0, -2.0]),
+    "df": dict(z=[1.0, -2.0]),
+    "softmax": dict(z=[1.0, 2.0], axis=-1),
+    "log_softmax": dict(z=[1.0, 2.0], axis=-1),
+    "softmax_jacobian": dict(z=[1.0, 2.0]),
+    # gradients, metrics
+    "numerical_grad": dict(f=lambda x: float(x @ x), x=[1.0, 2.0], eps=1e-6),
+    "check_grad": dict(f=lambda x: float(x @ x), df=lambda x: 2 * x, x=[1.0, 2.0],
+                       eps=1e-6, rtol=1e-5, atol=1e-7),
+    "mse": dict(y_true=[1.0, 2.0], y_pred=[1.0, 2.5]),
+    "mae": dict(y_true=[1.0, 2.0], y_pred=[1.0, 2.5]),
+    "r2_score": dict(y_true=[1.0, 2.0], y_pred=[1.0, 2.5]),
+    "accuracy": dict(y_true=[0, 1], y_pred=[0, 0]),
+    "kfold_splits": dict(n=10, n_splits=5, rng=0),
+    # optimizers
+    "sgd_update": dict(w=[1.0], g=[0.5], buf=None, lr=0.1, momentum=0.9,
+                       weight_decay=0.0, decoupled=False),
+    "adam_update": dict(w=[1.0], g=[0.5], m=[0.0], v=[0.0], t=1, lr=0.1,
+                        betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decoupled=False),
+    "SGD": dict(lr=0.1, momentum=0.0, weight_decay=0.0, decay=None),
+    "SGDW": dict(lr=0.1, momentum=0.0, weight_decay=0.0, decay=None),
+    "Adam": dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decay=None),
+    "AdamW": dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, decay=None),
+    "step": dict(params=PARAMS, grads={"W1": np.ones(2)}),
+    "state_of": dict(name="W1"),
+    # networks and training
+    "MLP": dict(sizes=(3, 4, 1), activation="relu", init=None, dropout=0.0, rng=0),
+    "MLP.forward": dict(X=X, train=False, rng=None),
+    "MLP.forward_trace": dict(X=X, train=False, rng=None),
+    "MLP.loss_and_grads": dict(X=X, y=Y, loss="mse", penalty=None, train=False, rng=None),
+    "MLP.predict": dict(X=X),
+    "MLP.predict_class": dict(X=X),
+    "MLP.predict_proba": dict(X=X),
+    "train": dict(model=MODEL.copy(), X=X, y=Y, optimizer=lk.SGD(0.01), loss="mse",
+                  penalty=None, epochs=1, batch_size=None, validation=None, rng=0,
+                  progress=False, patience=None, restore_best=True, eval_train=False,
+                  callback=None, penalty_mode="grad"),
+    "evaluate": dict(model=MODEL, X=X, y=Y, loss="mse", penalty=None),
+    "over_seeds": dict(fn=lambda seed: {"a": float(seed)}, seeds=3, progress=False),
+    # activation spec sheets (lkcourse/activation_table.py), batched training
+    "gaussian_mean": dict(fn=np.tanh, scale=1.0),
+    "spec_sheet": dict(kind="formulas", activations=None),
+    "train_many": dict(models=[lk.MLP([3, 4, 1], rng=s) for s in range(2)], X=X, y=LABELS,
+                       lr=0.01, epochs=2, loss="bce", penalties=None, validation=None,
+                       patience=None, betas=(0.9, 0.999), eps=1e-8, rng=0),
+    # utilities
+    "progress_bar": dict(iterable=None, total=3, desc=None, unit="it", timings=False),
+    "show_source": dict(obj=lk.soft_threshold, docstring=False),
+    # datasets
+    "datasets.noisy_polynomial": dict(n=10, noise=0.2, coef=(0.5, 1.0), x_range=(-1.0, 1.0),
+                                      rng=0, return_truth=False),
+    "datasets.sparse_regression": dict(n=20, n_features=5, n_informative=2,
+                                       correlation=0.0, block_size=None, coef=None,
+                                       noise=0.5, rng=0),
+    "datasets.moons": dict(n=10, noise=0.1, rng=0),
+    "datasets.circles": dict(n=10, noise=0.05, factor=0.5, rng=0),
+    "datasets.spirals": dict(n=10, noise=0.05, turns=1.0, n_classes=2, rng=0),
+    "datasets.xor": dict(n=10, noise=0.05, rng=0),
+    "datasets.train_test_split": dict(X=X, y=Y, test_size=0.25, rng=0),
 }
 
 ARRAY_LIKE = ["abc", RAGGED]
 STRENGTH = [-1.0, np.nan, np.inf, "1", True, None]
+FLAG = ["yes", 1, None]
 BAD = {  # parameter name -> bad values (the same meaning wherever the name appears)
     "lam": STRENGTH, "l1": STRENGTH, "l2": STRENGTH,
     "k": [0, -1.0, np.nan, "2", None],
     "reduction": ["avg", "SUM", None],
     "name": ["lasso", "L2", 3, None],
     "params": [{"alpha": 1.0}, {"lam": -1.0}],
-    "v": ARRAY_LIKE, "w": ARRAY_LIKE,
+    "v": ARRAY_LIKE, "w": ARRAY_LIKE, "z": ARRAY_LIKE,
     "t": [-1.0, np.nan, np.inf, "0.5"],
     "step": [0, -0.1, np.inf, np.nan, "1"],
     "radius": [-1.0, np.nan, "1"],
@@ -66,102 +183,245 @@ BAD = {  # parameter name -> bad values (the same meaning wherever the name appe
     "method": ["sgd", "GD", None],
     "target": [np.nan, np.inf, "a"],
     "X": [X[:, 0], np.where(X > 1, np.nan, X), X[:5], "abc"],
-    "y": [Y[:, None], np.where(Y > 1, np.inf, Y), Y[:5]],
-    "fit_intercept": ["yes", 1, None],
+    "y": [Y[:, None, None], np.where(Y > 1, np.inf, Y), Y[:5]],
+    "fit_intercept": FLAG,
     "max_iter": [0, 1.5, "10", None],
     "tol": [-1.0, np.nan, "1e-6"],
     "coef0": [np.zeros(2), np.full(3, np.nan), np.zeros((3, 1))],
     "penalty_factory": ["l1", lambda lam: "l1", lk.L1(0.1)],
     "lams": [np.ones((2, 2)), np.array([1.0, np.nan]), np.array([])],
     "warm_start": ["no", 1],
-    "return_intercepts": ["no", 0],
-    "fit_kwargs": [{"foo": 1.0}, {"alpha": 0.1}],
+    "fit_kwargs": [{"foo": 1.0}, {"alpha": 0.1}, {"return_intercepts": True}],
     "x": [np.ones((2, 2)), np.array([1.0, np.nan])],
     "degree": [0, 2.5, True, "3", None],
+    "axis": [1, -2, 0.5, "0"],
+    "f": [None, "f", 1.0],
+    "df": [None, "df", 1.0],
+    "eps": [0, -1e-6, np.nan, "1e-6"],
+    "rtol": [-1.0, np.nan, "1"],
+    "atol": [-1.0, np.nan, "1"],
+    "y_true": [["a", "b"], [1.0, np.nan], [1.0]],
+    "y_pred": [["a", "b"], [1.0, np.inf], [1.0, 2.0, 3.0]],
+    "n": [0, -3, 2.5, "10", None],
+    "n_splits": [1, 2.5, "5", None],
+    "rng": [-1, 1.5, "0", np.random.RandomState(0)],
+    "g": ARRAY_LIKE + [[1.0, 2.0, 3.0]],
+    "buf": ARRAY_LIKE + [[1.0, 2.0]],
+    "m": ARRAY_LIKE + [[1.0, 2.0]],
+    "momentum": [-0.1, 1.0, np.nan, "0.9"],
+    "weight_decay": [-0.1, np.nan, np.inf, "0.1"],
+    "decoupled": FLAG,
+    "betas": [0.9, (0.9, 1.0), (-0.1, 0.9), (0.9,), "ab"],
+    "decay": ["biases", 1],
+    "params": [{"alpha": 1.0}, {"lam": -1.0}],
+    "grads": [{"W2": np.ones(2)}, {"W1": np.ones(3)}],
+    "sizes": [(3,), (3, 0, 1), (3, 2.5, 1), "31", None],
+    "activation": ["rleu", 3, None],
+    "init": ["he", "kaiming_normal", 3],
+    "dropout": [-0.1, 1.0, np.nan, "0.5"],
+    "train": FLAG,
+    "loss": ["mae", "MSE", None],
+    "model": [None, "mlp", lk.L1(0.1)],
+    "optimizer": [None, "adam", lk.Adam],
+    "epochs": [0, 2.5, "3", None],
+    "batch_size": [0, 2.5, "8"],
+    "validation": [X, (X,), "val"],
+    "progress": FLAG,
+    "patience": [0, 1.5, "3"],
+    "restore_best": FLAG,
+    "eval_train": FLAG,
+    "callback": ["stop", 1],
+    "penalty_mode": ["proximal", "GRAD", None],
+    "fn": [None, "f", 3],
+    "seeds": [0, -2, 2.5, [1, 1], "3", [0.5]],
+    "iterable": [3, 1.5],
+    "total": [-1, 2.5, "3"],
+    "desc": [3, ["a"]],
+    "unit": [3, None],
+    "timings": FLAG,
+    "obj": [3, "soft_threshold", None],
+    "docstring": FLAG,
+    "noise": [-0.1, np.nan, np.inf, "0.1"],
+    "coef": [[], [np.nan], "ab"],
+    "x_range": [(1.0, -1.0), (0.0, np.inf), 1.0, "ab"],
+    "return_truth": FLAG,
+    "n_features": [0, 2.5, "5", None],
+    "n_informative": [-1, 2.5, "2", None],
+    "correlation": [-1.5, 1.0, np.nan, "0.5"],
+    "block_size": [0, 2.5, "3"],
+    "factor": [0.0, 1.0, np.nan, "0.5"],
+    "turns": [0.0, -1.0, np.nan, "1"],
+    "n_classes": [1, 2.5, "2", None],
+    "test_size": [0.0, 1.0, -0.1, np.nan, "0.25"],
+    "scale": [0, -1.0, np.nan, "1"],
+    "kind": ["shapes", 3, None],
+    "activations": [["rleu"], 3, "relu"],
+    "models": [None, [], ["mlp"]],
+    "penalties": ["l1", [0.1], [lk.L1]],
 }
 EXTRA = {  # target-specific bad values, added to BAD
     ("prox_lk", "k"): [np.inf],
+    ("MLP.loss_and_grads", "y"): [Y[:5, None]],
 }
 OVERRIDE = {  # target-specific bad values, replacing BAD
     ("predict", "X"): [X[:, 0], np.ones((4, 2)), np.where(X > 1, np.nan, X)],
+    ("datasets.train_test_split", "X"): [X[:5], "abc", [["a"]]],  # 1-D X is data too
+    ("datasets.train_test_split", "y"): [Y[:5], np.array(["a"] * 12), "abc"],
+    ("adam_update", "t"): [0, -1, 2.5, "1"],
+    ("step", "params"): [{"W2": np.ones(2)}, "abc", {"W1": [1.0, 2.0]},
+                         {"W1": np.ones(2, dtype=int)}],
+    ("numerical_grad", "x"): ["abc", RAGGED, [1.0, np.nan], []],
+    ("check_grad", "x"): ["abc", RAGGED, [1.0, np.nan], []],
+    ("datasets.sparse_regression", "coef"): [[np.nan] * 5, np.ones(4), "ab"],
+    ("datasets.noisy_polynomial", "n"): [0, -3, 2.5, "10", None],
 }
-NOT_TARGETS = {  # public names that take no user parameters of their own
-    "Penalty": "abstract base class; subclasses are the targets",
-    "LinearFit": "result container built by fit_linear; predict() is a target",
+for key in ("MLP.forward", "MLP.forward_trace", "MLP.predict", "MLP.predict_class",
+            "MLP.predict_proba", "evaluate", "train", "MLP.loss_and_grads"):
+    OVERRIDE[(key, "X")] = [X[:, 0], X[:, :2], np.where(X > 1, np.nan, X), "abc"]
+for key in ("MLP.loss_and_grads", "evaluate", "train"):
+    OVERRIDE[(key, "y")] = [Y[:5], np.where(Y > 1, np.inf, Y), np.ones((12, 2))]
+
+NOT_TARGETS = {  # public callables that take no user input of their own
+    "InvalidParameterError": "the exception class",
     "ConvergenceWarning": "a warning class",
-    "PENALTIES": "a read-only registry",
+    "Penalty": "abstract base class; every subclass and their methods are targets",
+    "Activation": "base class, built by lk.activation(); every registry entry's f and "
+                  "df are targets",
+    "LinearFit": "result container built by fit_linear; predict() is a target",
+    "History": "result container built by train",
+    "ForwardTrace": "result container built by MLP.forward_trace",
+    "SourceCode": "result container built by show_source",
+    "Draws": "result container built by over_seeds (its queries: DELEGATED below)",
+    "SpecSheet": "table built by spec_sheet",
+    "DrawsSummary": "table built by Draws.summary",
+    "decay_weights_only": "a predicate the optimizers call with their own parameter "
+                          "names; users pass it, they do not call it",
 }
-
-
-def public_targets():
-    """name -> callable for every public function/class of the four modules."""
-    out = {}
-    for module in (penalties, prox, dynamics, linear):
-        for name in module.__all__:
-            if name not in NOT_TARGETS:
-                out[name] = getattr(module, name)
-    return out
+DELEGATED = {  # public callable -> the test (file::function) that checks its validation
+    "Explorer": "tests/test_explore.py::test_bad_arguments_raise_invalid_parameter_error",
+    "penalty_explorer": "tests/test_explorers.py::test_bad_grids_and_arguments_raise",
+    "trajectory_explorer": "tests/test_explorers.py::test_bad_grids_and_arguments_raise",
+    "activation_explorer": "tests/test_explorers.py::test_bad_grids_and_arguments_raise",
+    "geometry_explorer": "tests/test_explorers.py::test_bad_grids_and_arguments_raise",
+    "polynomial_explorer": "tests/test_explorers.py::test_data_explorers_reject_bad_inputs",
+    "path_explorer": "tests/test_explorers.py::test_data_explorers_reject_bad_inputs",
+    "boundary_explorer": "tests/test_explorers.py::test_data_explorers_reject_bad_inputs",
+    "Draws.queries": "tests/test_sweeps.py::test_bad_queries",
+}
+# Validation still missing, reported to the owner of the module; each case runs as a
+# strict xfail, so fixing it turns the case into an XPASS failure: then delete the line.
+# Key: (target key, parameter) for every bad value, or (key, parameter, repr(bad)[:30]).
+BATCHED = "owner of lkcourse/batched_training.py (via the lead): validate this value"
+KNOWN_GAPS = {
+    ("train_many", "models", "None"): BATCHED,
+    **{("train_many", "X", repr(v)[:30]): BATCHED for v in BAD["X"][1:]},
+    ("train_many", "lr", "inf"): BATCHED,
+    **{("train_many", "betas", repr(v)[:30]): BATCHED for v in BAD["betas"]},
+    **{("train_many", "eps", repr(v)[:30]): BATCHED for v in BAD["eps"]},
+    **{("train_many", "y", repr(v)[:30]): BATCHED + " (show the value received)"
+       for v in BAD["y"][1:]},
+    ("train_many", "penalties"): BATCHED + " ('l1' is read as a list of letters)",
+}
+# Public functions written but not yet exported by lkcourse/__init__.py: their VALID
+# entries wait (skipped) until the names appear in lk.__all__, then they are checked.
+NOT_YET_EXPORTED = {"gaussian_mean", "spec_sheet", "train_many"}
 
 
 def parameters(obj):
-    return [p for p in inspect.signature(obj).parameters.values() if p.name != "self"]
+    return [p for p in inspect.signature(obj).parameters.values()
+            if p.name != "self" and p.kind is not inspect.Parameter.VAR_POSITIONAL]
 
 
-def expected_fragments(param, bad):
-    """What the message must contain: the parameter name and the value received."""
-    if isinstance(bad, dict):  # **kwargs: the offending key (and its value)
+def expected_fragments(par, bad):
+    """What the message must contain: the parameter name and the value received.
+
+    Each entry is a list of alternatives (one must appear): array-likes may be shown by
+    their shape, a length mismatch by the two lengths; ``'betas[1]'`` names ``betas``."""
+    param = par.name
+    if par.kind is inspect.Parameter.VAR_KEYWORD:
+        # **kwargs: the offending key (and its value, unless the key itself is unknown)
         key, val = next(iter(bad.items()))
-        return [f"'{key}'"] if key in ("alpha", "foo") else [f"'{key}'", repr(val)]
-    # (an unknown key is the value received; a known key is checked by its owner)
-    if isinstance(bad, np.ndarray):
-        return [f"'{param}'", str(bad.shape)]
-    return [f"'{param}'", repr(bad)]
+        unknown = key in ("alpha", "foo", "return_intercepts")
+        return [[f"'{key}'"]] if unknown else [[f"'{key}'"], [repr(val)]]
+    name = [f"'{param}'", f"'{param}["]
+    if isinstance(bad, (dict, np.random.RandomState, type)) or callable(bad):
+        return [name]
+    shown = [repr(bad)]
+    if not isinstance(bad, str):
+        try:
+            shape = np.shape(bad)
+        except ValueError:  # ragged
+            shape = None
+        if shape:
+            shown += [str(shape), f" and {shape[0]} instead", f"shape {shape}"]
+        if isinstance(bad, tuple):  # a pair checked entry by entry: the entry shown
+            shown += [repr(entry) for entry in bad]
+    return [name, shown]
+
+
+def bad_values(key, name):
+    return OVERRIDE.get((key, name), BAD.get(name, []) + EXTRA.get((key, name), []))
 
 
 def cases():
-    """(id, callable, kwargs, param, bad) for every public parameter and bad value."""
-    targets = {name: obj for name, obj in public_targets().items()}
-    for p in [lk.Lk(0.5), lk.L1(), lk.L2(), lk.LInf(), lk.L0(), lk.ElasticNet()]:
-        for method in ("value", "grad", "prox"):
-            targets[f"{p!r}.{method}"] = getattr(p, method)
-    targets["LinearFit.predict"] = lk.fit_linear(X, Y).predict
+    """(id, callable, key, parameter, bad value) for every public parameter."""
     out = []
-    for tid, obj in targets.items():
-        key = tid.rsplit(".", 1)[-1]
+    for tid, obj in targets().items():
+        key = key_of(tid)
         for par in parameters(obj):
-            bads = OVERRIDE.get((key, par.name),
-                                BAD.get(par.name, []) + EXTRA.get((key, par.name), []))
-            for bad in bads:
-                out.append((f"{tid}-{par.name}={bad!r:.30}", obj, key, par, bad))
+            for bad in bad_values(key, par.name):
+                case = (f"{tid}-{par.name}={bad!r:.30}", obj, key, par, bad)
+                gap = KNOWN_GAPS.get((key, par.name, repr(bad)[:30]),
+                                     KNOWN_GAPS.get((key, par.name)))
+                if gap:
+                    case = pytest.param(*case, id=case[0], marks=pytest.mark.xfail(
+                        strict=True, reason=gap))
+                out.append(case)
     return out
 
 
 CASES = cases()
 
 
-def test_every_public_parameter_has_bad_values():
-    missing = []
-    for name, obj in public_targets().items():
-        for par in parameters(obj):
-            if par.name not in BAD and (name, par.name) not in EXTRA:
-                missing.append(f"{name}({par.name})")
+def test_every_public_callable_is_covered():
+    found = set(targets())
+    names = {n for n in lk.__all__ if callable(getattr(lk, n))}
+    uncovered = sorted(names - found - set(NOT_TARGETS) - set(DELEGATED))
+    assert not uncovered, (f"public names without validation coverage: {uncovered}: "
+                           "add VALID/BAD entries (or a DELEGATED test) in this file")
+    missing = [f"{tid}({p.name})" for tid, obj in targets().items()
+               for p in parameters(obj) if not bad_values(key_of(tid), p.name)]
     assert not missing, f"add bad values for {missing} to BAD in this test"
-    assert set(public_targets()) | set(NOT_TARGETS) >= set(
-        n for m in (penalties, prox, dynamics, linear) for n in m.__all__)
-    assert len(CASES) > 150
+    assert not [t for t in targets() if key_of(t) not in VALID], (
+        [t for t in targets() if key_of(t) not in VALID])
+    assert len(CASES) > 500
+    for name in ("evaluate", "numerical_grad", "train", "over_seeds", "MLP"):
+        assert name in found
+
+
+@pytest.mark.parametrize("name, where", sorted(DELEGATED.items()))
+def test_delegated_validation_tests_exist(name, where):
+    path, func = where.split("::")
+    root = pathlib.Path(__file__).resolve().parents[1]
+    assert f"def {func}(" in (root / path).read_text(), where
+    if name in lk.__all__:
+        assert f"{name}" in (root / path).read_text()
 
 
 @pytest.mark.parametrize("key", sorted(VALID))
 def test_valid_arguments_are_accepted(key):
     # so that each bad-value case fails only because of the swapped parameter
-    for _, obj, k, _, _ in CASES:
-        if k == key:
+    for tid, obj in targets().items():
+        if key_of(tid) == key:
             obj(**VALID[key])
             return
+    if key in NOT_YET_EXPORTED:
+        pytest.skip(f"{key} is not exported yet")
     pytest.fail(f"no target named {key}")
 
 
-@pytest.mark.parametrize("tid, obj, key, par, bad", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("tid, obj, key, par, bad", CASES,
+                         ids=[c[0] if isinstance(c, tuple) else c.id for c in CASES])
 def test_bad_value_raises_a_message_naming_parameter_and_value(tid, obj, key, par, bad):
     kwargs = dict(VALID[key])
     if par.kind is inspect.Parameter.VAR_KEYWORD:
@@ -171,6 +431,6 @@ def test_bad_value_raises_a_message_naming_parameter_and_value(tid, obj, key, pa
     with pytest.raises(lk.InvalidParameterError) as info:
         obj(**kwargs)
     msg = str(info.value)
-    for fragment in expected_fragments(par.name, bad):
-        assert fragment in msg, f"{fragment!r} missing from: {msg}"
+    for alternatives in expected_fragments(par, bad):
+        assert any(a in msg for a in alternatives), f"{alternatives!r} missing from: {msg}"
     assert msg.startswith("The '"), msg

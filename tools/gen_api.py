@@ -12,10 +12,11 @@ import lkcourse as lk
 SECTIONS = [
     ("Penalties and proximal operators", ["penalties", "prox", "dynamics"]),
     ("Penalized linear models", ["linear"]),
-    ("Activations", ["activations"]),
+    ("Activations", ["activations", "activation_table"]),
     ("Networks", ["nn"]),
     ("Optimizers", ["optim"]),
-    ("Training", ["training", "progress"]),
+    ("Training", ["training", "batched_training", "progress"]),
+    ("Repeated experiments over seeds", ["sweeps"]),
     ("Data sets", ["datasets"]),
     ("Metrics and model selection", ["metrics"]),
     ("Explorers", ["explore", "explorers"]),
@@ -36,6 +37,14 @@ update rules), which the {ref}`notation` page summarizes.
    :no-members:
 ```
 """
+def _home(obj):
+    """Module that defines a class or function; None for data (e.g. a registry instance,
+    whose class lives elsewhere), which is documented where its module exports it."""
+    if inspect.isclass(obj) or inspect.isroutine(obj):
+        return getattr(obj, "__module__", None)
+    return None
+
+
 def render():
     """Return the text of book/api.md and the set of documented names."""
     out = [HEAD]
@@ -50,7 +59,7 @@ def render():
                 out.append(".. automodule:: lkcourse.datasets\n   :members: " + ", ".join(fns) + "\n")
                 continue
             names = [n for n in getattr(mod, "__all__", []) if n not in seen and hasattr(lk, n)]
-            names = [n for n in names if getattr(getattr(lk, n), "__module__", None) in (f"lkcourse.{m}", None)]
+            names = [n for n in names if _home(getattr(lk, n)) in (f"lkcourse.{m}", None)]
             if m == "_validation":
                 out.append(".. autoclass:: lkcourse.InvalidParameterError\n")
                 seen.add("InvalidParameterError")

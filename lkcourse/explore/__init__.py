@@ -9,7 +9,7 @@ parameters, each with a finite grid of values::
 
 How one cell serves two readers
 -------------------------------
-``ex._repr_mimebundle_()`` returns one MIME bundle with three entries:
+``ex._repr_mimebundle_()`` returns one MIME bundle with four entries:
 
 - ``application/vnd.jupyter.widget-view+json``: the model id of an ipywidgets box
   (sliders, dropdowns and an ``ipywidgets.Image``), exactly what an ipywidgets object
@@ -22,11 +22,25 @@ How one cell serves two readers
   the widget view and ``application/javascript`` a null priority for the html builder
   (``nb_mime_priority_overrides``) and loads no widget JavaScript
   (``nb_ipywidgets_js: {}``), so myst-nb falls through to ``text/html``.
+- ``image/png``: the frame of the current values when the explorer is displayed, a
+  static figure for builders that can show neither a widget nor HTML. Jupyter Book's LaTeX/PDF builder ranks
+  ``image/png`` first among the entries it knows (myst-nb's default priority for
+  ``latex``: ``application/pdf``, ``image/png``, ``image/jpeg``, ``text/latex``, ...; it
+  does not list ``text/html`` or the widget view), so the PDF shows this figure. The
+  html builder ranks ``text/html`` above ``image/png`` and shows the twin.
 - ``text/plain``: a one-line summary for consoles.
 
 During the book build nbclient records the widget's state (one frame) and myst-nb
 embeds it as an inert ``<script type="application/vnd.jupyter.widget-state+json">``
 (20-60 kB per page); with no widget JavaScript loaded nothing reads it.
+
+Code layout
+-----------
+This package holds the :class:`Explorer` (state, validation, display) and three
+collaborators: ``lkcourse.explore.frames`` (the frame cache: compute results,
+the persistent figure, blitting and encoded frames), ``lkcourse.explore.twin``
+(the static HTML/JS twin) and ``lkcourse.explore.widget`` (the ipywidgets box);
+``lkcourse.explore.controls`` validates and formats control values.
 
 Live path (the widget)
 ----------------------
@@ -52,7 +66,7 @@ Live path (the widget)
   so once the twin exists (it is built at display time) every move is a dictionary
   look-up (under a millisecond); a first visit costs one render (15-70 ms on one
   core of a small CI machine with blitting, 70-120 ms without).
-  ipywidgets is imported only in :meth:`Explorer.widget`; without it the bundle simply
+  ipywidgets is imported only when :meth:`Explorer.widget` builds the widget; without it the bundle simply
   lacks the widget entry. Outside a kernel (plain Python, nbclient during the book
   build) ipywidgets still builds the widget on a dummy or recorded comm, harmlessly.
 
@@ -76,47 +90,22 @@ MathJax leaves it alone.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import io
 import itertools
-import json
-import numbers
 import os
 
 import numpy as np
 
-from ._validation import InvalidParameterError, check_choice, check_real, fail
+from .._validation import InvalidParameterError, check_choice, check_real, fail
+from .controls import OWNER as _OWNER
+from .controls import check_controls, check_values, format_value
+from .frames import FrameCache
+from .twin import build_html
+from .widget import ExplorerWidget
 
 __all__ = ["Explorer"]
 
 WIDGET_VIEW_MIME = "application/vnd.jupyter.widget-view+json"
-_OWNER = "Explorer"
 _TWIN_ENV = "LKCOURSE_EXPLORER_TWIN"
-_counter = itertools.count(1)
-
-
-def _normalize(value):
-    """Turn numpy scalars into Python ones; keep str, int and float."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real) and np.isfinite(float(value)):
-        return float(value)
-    return None
-
-
-def format_value(value):
-    """The readout of one control value: ``0.001``, ``1e-05``, ``3``, ``'relu'``."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.4g}"
 
 
 class Explorer:
@@ -194,6 +183,9 @@ class Explorer:
     3
     >>> ex.to_html().count("<input type=\"range\"")
     1
+    >>> bundle = ex._repr_mimebundle_()      # what Jupyter and the book builders get
+    >>> "text/html" in bundle, bundle["image/png"][:4]
+    (True, b'\x89PNG')
     """
 
     def __init__(self, compute, draw, controls, *, initial=None, title=None, labels=None,
@@ -203,9 +195,7 @@ class Explorer:
             fail("compute", _OWNER, "a callable compute(**values) -> data", compute)
         if not callable(draw):
             fail("draw", _OWNER, "a callable draw(fig, data, **values)", draw)
-        self._compute = compute
-        self._draw = draw
-        self.grids = self._check_controls(controls)
+        self.grids = check_controls(controls)
         self.names = tuple(self.grids)
         max_frames = check_real(max_frames, "max_frames", _OWNER, low=1, integer=True)
         n = int(np.prod([len(v) for v in self.grids.values()]))
@@ -238,54 +228,13 @@ class Explorer:
         self.colors = colors
         self._values = {name: grid[0] for name, grid in self.grids.items()}
         if initial is not None:
-            self._values.update(self._check_values(dict(initial), "initial"))
-        self._cache = {}
-        self._frames = {}
-        self._fig = None
-        self._drawn = None
-        self._dynamic = None
-        self._background = None
+            self._values.update(check_values(self.grids, dict(initial), "initial"))
+        self._frames = FrameCache(compute, draw, self.names, figsize=self.figsize,
+                                  dpi=self.dpi, image_format=self.image_format,
+                                  colors=colors)
         self._twin = None
         self._widget = None
-        self._controls = {}
-        self._image = None
-        self._status = None
-        self._batch = False
 
-    # ----------------------------------------------------------------- validation
-    @staticmethod
-    def _check_controls(controls):
-        if not isinstance(controls, dict) or not controls:
-            fail("controls", _OWNER, "a non-empty dict name -> list of values", controls)
-        grids = {}
-        for name, values in controls.items():
-            if not (isinstance(name, str) and name.isidentifier()):
-                fail("controls", _OWNER, "a dict whose keys are parameter names", name)
-            if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
-                fail(f"controls[{name!r}]", _OWNER, "a non-empty list of values", values)
-            vals = [_normalize(v) for v in values]
-            kinds = {isinstance(v, str) for v in vals}
-            if not vals or None in vals or len(kinds) != 1:
-                fail(f"controls[{name!r}]", _OWNER,
-                     "a non-empty list of finite numbers, or of strings", list(values))
-            if len(set(vals)) != len(vals):
-                fail(f"controls[{name!r}]", _OWNER, "a list of distinct values", vals)
-            grids[name] = tuple(vals)
-        return grids
-
-    def _check_values(self, values, what="values"):
-        out = {}
-        for name, value in values.items():
-            check_choice(name, "name", f"{_OWNER}.set" if what == "values" else _OWNER,
-                         self.names)
-            v = _normalize(value)
-            grid = self.grids[name]
-            if v is None or v not in grid:
-                listed = ", ".join(format_value(g) for g in grid)
-                fail(name if what == "values" else f"{what}[{name!r}]", _OWNER,
-                     f"one of the grid values [{listed}]", value)
-            out[name] = grid[grid.index(v)]
-        return out
 
     # ------------------------------------------------------------------ state
     @property
@@ -302,20 +251,15 @@ class Explorer:
     def _key(self, values):
         return tuple(values[name] for name in self.names)
 
-    def _data_at(self, key):
-        if key not in self._cache:
-            self._cache[key] = self._compute(**dict(zip(self.names, key)))
-        return self._cache[key]
-
     @property
     def data(self):
         """``compute(**values)`` at the current values (cached)."""
-        return self._data_at(self._key(self._values))
+        return self._frames.data_at(self._key(self._values))
 
     def precompute(self):
         """Compute (and cache) the data of every grid point; returns None."""
         for combo in itertools.product(*self.grids.values()):
-            self._data_at(combo)
+            self._frames.data_at(combo)
 
     def set(self, **values):
         """Move controls to new values, exactly as a reader moving them would.
@@ -324,89 +268,45 @@ class Explorer:
         displayed image); otherwise it sets the state. Each value must be in its grid.
         Returns None (so a trailing ``ex.set(...)`` does not display the explorer again).
         """
-        values = self._check_values(values)
-        if self._widget is None:
-            self._values.update(values)
-            return None
-        self._batch = True
-        try:
-            for name, value in values.items():
-                self._controls[name].value = value
-        finally:
-            self._batch = False
+        values = check_values(self.grids, values)
         self._values.update(values)
-        self._refresh()
+        if self._widget is not None:
+            self._widget.set(values)
         return None
+
+    def _move(self, name, value):
+        """A control of the widget moved (the value comes from its own grid)."""
+        self._values[name] = value
 
     # ---------------------------------------------------------------- drawing
     @property
     def figure(self):
         """The persistent matplotlib Figure, drawn for the current values."""
-        self._draw_key(self._key(self._values))
-        return self._fig
+        return self._frames.draw(self._key(self._values))
 
-    def _draw_key(self, key):
-        if self._drawn == key:
-            return
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+    @property
+    def changed_artists(self):
+        """The artists redrawn over the cached background in each frame (blitting).
 
-        first = self._fig is None
-        if first:
-            self._fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-            FigureCanvasAgg(self._fig)
-        data = self._data_at(key)
-        self._drawn = None
-        changed = self._draw(self._fig, data, **dict(zip(self.names, key)))
-        if changed is None:
-            self._dynamic = None
-        else:  # legends are drawn last in a full render: keep them on top when blitting
-            legends = [ax.get_legend() for ax in self._fig.axes] + list(self._fig.legends)
-            self._dynamic = list(dict.fromkeys(
-                a for a in [*changed, *legends] if a is not None))
-        self._drawn = key
-        if first:  # lay out once on the first frame, then freeze the axes' positions
-            self._fig.canvas.draw()
-            self._fig.set_layout_engine("none")
+        What the last ``draw`` returned, plus every legend (a full render draws
+        legends last, so they stay on top); None when ``draw`` returned None (each
+        frame is then a full render). Every artist that differs between frames must
+        be here, or the frames would show it stale. Read it after :attr:`figure`.
 
-    def _frame(self, key):
-        """The encoded image of grid point ``key`` (rendered once, then cached)."""
-        if key in self._frames:
-            return self._frames[key]
-        from PIL import Image
-
-        self._draw_key(key)
-        canvas = self._fig.canvas
-        if self._dynamic is None:
-            canvas.draw()
-        else:  # blit: a cached background plus the artists draw() reported as changed
-            if self._background is None:
-                shown = [a.get_visible() for a in self._dynamic]
-                for a in self._dynamic:
-                    a.set_visible(False)
-                try:
-                    canvas.draw()
-                    self._background = canvas.copy_from_bbox(self._fig.bbox)
-                finally:
-                    for a, vis in zip(self._dynamic, shown):
-                        a.set_visible(vis)
-            canvas.restore_region(self._background)
-            for a in sorted(self._dynamic, key=lambda art: art.get_zorder()):
-                self._fig.draw_artist(a)
-        img = Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
-        buf = io.BytesIO()
-        if self.image_format == "webp":
-            img.save(buf, format="webp", quality=85, method=4)
-        else:
-            if self.colors is not None:
-                img = img.quantize(colors=self.colors, method=Image.Quantize.FASTOCTREE)
-            img.save(buf, format="png")
-        self._frames[key] = buf.getvalue()
-        return self._frames[key]
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> ex = lk.penalty_explorer(ks=[1, 2], lams=[1.0])
+        >>> fig = ex.figure
+        >>> fig.axes[0].lines[0] in ex.changed_artists   # the current curve is redrawn
+        True
+        """
+        changed = self._frames.changed
+        return None if changed is None else tuple(changed)
 
     def image(self):
         """The encoded image of the current values: what the widget and the twin show."""
-        return self._frame(self._key(self._values))
+        return self._frames.image(self._key(self._values))
 
     def alt_text(self, values=None):
         """Alt text of the image for ``values`` (default: the current values)."""
@@ -427,99 +327,32 @@ class Explorer:
         the widget). The figure is redrawn for the current values the next time
         :attr:`figure` is read.
         """
-        return [(dict(zip(self.names, combo)), self._frame(combo))
+        return [(dict(zip(self.names, combo)), self._frames.image(combo))
                 for combo in itertools.product(*self.grids.values())]
 
     def to_html(self):
         """The static twin: self-contained HTML (frames, controls, inline JS, no network)."""
         if self._twin is None:
-            self._twin = self._build_html()
+            self._twin = build_html(self)
         return self._twin
 
-    def _build_html(self):
-        frames = self.frames()
-        digest = hashlib.sha1(b"".join(b for _, b in frames[:4])).hexdigest()[:10]
-        uid = f"lkx-{digest}-{next(_counter)}"
-        mime = f"image/{self.image_format}"
-        b64 = [base64.b64encode(b).decode("ascii") for _, b in frames]
-        index = {self._key(v): i for i, (v, _) in enumerate(frames)}
-        cur = self._values
-        start = index[self._key(cur)]
-        readout = [[format_value(v) for v in self.grids[n]] for n in self.names]
-        spec = {"sizes": [len(self.grids[n]) for n in self.names], "readout": readout,
-                "names": [self.labels[n] for n in self.names], "mime": mime,
-                "frames": b64, "alts": [self.alt_text(v) for v, _ in frames]}
-        payload = json.dumps(spec, separators=(",", ":"))
-        payload = (payload.replace("<", "\\u003c").replace(">", "\\u003e")
-                   .replace("&", "\\u0026"))
-        esc = html.escape
-        rows = []
-        for i, name in enumerate(self.names):
-            grid = self.grids[name]
-            j = grid.index(cur[name])
-            cid = f"{uid}-c{i}"
-            label = f'<label for="{cid}" class="lkx-label">{esc(self.labels[name])}</label>'
-            if isinstance(grid[0], str):
-                opts = "".join(f'<option value="{k}"{" selected" if k == j else ""}>'
-                               f"{esc(v)}</option>" for k, v in enumerate(grid))
-                ctl = f'<select id="{cid}" class="lkx-input">{opts}</select>'
-                out = ""
-            else:
-                text = esc(readout[i][j])
-                ctl = (f'<input type="range" id="{cid}" class="lkx-input" min="0" '
-                       f'max="{len(grid) - 1}" step="1" value="{j}" '
-                       f'aria-valuetext="{esc(self.labels[name])} = {text}">')
-                out = f'<output id="{uid}-o{i}" for="{cid}" class="lkx-value">{text}</output>'
-            rows.append(f'<div class="lkx-row">{label}{ctl}{out}</div>')
-        width, height = (int(round(s * self.dpi)) for s in self.figsize)
-        title = f'<div class="lkx-title">{esc(self.title)}</div>' if self.title else ""
-        return f"""<div class="lk-explorer" id="{uid}" data-lk-explorer="static">
-<style>
-.lk-explorer {{margin: 0.5em 0 1em 0; max-width: {width}px;}}
-.lk-explorer .lkx-title {{font-weight: 600; margin-bottom: 0.3em;}}
-.lk-explorer .lkx-row {{display: flex; align-items: center; gap: 0.6em; margin: 0.15em 0;}}
-.lk-explorer .lkx-label {{min-width: 7em; margin: 0;}}
-.lk-explorer input[type=range].lkx-input {{flex: 1 1 auto; max-width: 22em;}}
-.lk-explorer .lkx-value {{min-width: 4.5em; font-variant-numeric: tabular-nums;}}
-.lk-explorer img {{display: block; width: 100%; height: auto; margin-top: 0.4em;}}
-</style>
-{title}<div class="lkx-controls mathjax_ignore tex2jax_ignore">{"".join(rows)}</div>
-<img id="{uid}-img" src="data:{mime};base64,{b64[start]}" width="{width}" height="{height}" alt="{esc(spec['alts'][start])}">
-<script type="application/json" id="{uid}-data">{payload}</script>
-<script>
-(function () {{
-  "use strict";
-  var uid = "{uid}";
-  var spec = JSON.parse(document.getElementById(uid + "-data").textContent);
-  var img = document.getElementById(uid + "-img");
-  var inputs = [], outputs = [];
-  for (var i = 0; i < spec.sizes.length; i++) {{
-    inputs.push(document.getElementById(uid + "-c" + i));
-    outputs.push(document.getElementById(uid + "-o" + i));
-  }}
-  function update() {{
-    var idx = 0;
-    for (var i = 0; i < inputs.length; i++) {{
-      var j = parseInt(inputs[i].value, 10);
-      idx = idx * spec.sizes[i] + j;
-      if (outputs[i]) {{
-        outputs[i].textContent = spec.readout[i][j];
-        inputs[i].setAttribute("aria-valuetext", spec.names[i] + " = " + spec.readout[i][j]);
-      }}
-    }}
-    var src = "data:" + spec.mime + ";base64," + spec.frames[idx];
-    if (img.getAttribute("src") !== src) {{ img.setAttribute("src", src); }}
-    img.setAttribute("alt", spec.alts[idx]);
-    img.setAttribute("data-frame", String(idx));
-  }}
-  for (var k = 0; k < inputs.length; k++) {{
-    inputs[k].addEventListener("input", update);
-    inputs[k].addEventListener("change", update);
-  }}
-  update();
-}})();
-</script>
-</div>"""
+    def to_png(self):
+        """A PNG of the current values' frame (for builders that show no HTML).
+
+        Returns
+        -------
+        bytes
+            The frame itself when ``image_format="png"``, else the frame re-encoded as
+            PNG; the ``image/png`` entry of the explorer's MIME bundle.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> ex = lk.activation_explorer(["relu", "tanh"], initial={"name": "tanh"})
+        >>> ex.to_png()[:4]
+        b'\\x89PNG'
+        """
+        return self._frames.png(self._key(self._values))
 
     # ----------------------------------------------------------------- widget
     def widget(self):
@@ -527,54 +360,9 @@ class Explorer:
 
         Raises ImportError when ipywidgets is not installed.
         """
-        if self._widget is not None:
-            return self._widget
-        import ipywidgets as W
-
-        controls = []
-        for name in self.names:
-            grid = self.grids[name]
-            desc = self.labels[name]
-            style = {"description_width": "initial"}
-            if isinstance(grid[0], str):
-                cls = W.ToggleButtons if len(grid) <= 5 else W.Dropdown
-                ctl = cls(options=list(grid), value=self._values[name], description=desc,
-                          style=style)
-            else:
-                ctl = W.SelectionSlider(
-                    options=[(format_value(v), v) for v in grid], value=self._values[name],
-                    description=desc, continuous_update=True, style=style,
-                    layout=W.Layout(width="min(100%, 32em)"))
-            ctl.observe(self._on_change(name), names="value")
-            self._controls[name] = ctl
-            controls.append(ctl)
-        width = int(round(self.figsize[0] * self.dpi))
-        self._image = W.Image(value=self.image(), format=self.image_format,
-                              layout=W.Layout(width="100%", max_width=f"{width}px"))
-        self._status = W.HTML(value="")
-        parts = [W.HTML(value=f"<b>{html.escape(self.title)}</b>")] if self.title else []
-        box = W.VBox(parts + controls + [self._image, self._status])
-        box.add_class("lk-explorer-widget")
-        self._widget = box
-        return box
-
-    def _on_change(self, name):
-        def handler(change):
-            if self._batch:
-                return
-            self._values[name] = change["new"]
-            self._refresh()
-        return handler
-
-    def _refresh(self):
-        try:
-            png = self.image()
-        except Exception as exc:  # show the error under the figure, keep the widget alive
-            self._status.value = (f'<pre style="color:#b00">{html.escape(type(exc).__name__)}'
-                                  f": {html.escape(str(exc))}</pre>")
-            return
-        self._status.value = ""
-        self._image.value = png
+        if self._widget is None:
+            self._widget = ExplorerWidget(self)
+        return self._widget.box
 
     # --------------------------------------------------------------- display
     def _repr_mimebundle_(self, include=None, exclude=None):
@@ -588,6 +376,7 @@ class Explorer:
         skip = os.environ.get(_TWIN_ENV, "1").strip().lower() in ("0", "no", "false")
         if not skip or WIDGET_VIEW_MIME not in bundle:
             bundle["text/html"] = self.to_html()
+        bundle["image/png"] = self.to_png()
         return bundle
 
     def __repr__(self):
@@ -595,4 +384,3 @@ class Explorer:
         now = ", ".join(f"{n}={format_value(v)}" for n, v in self._values.items())
         head = f"{self.title!r} " if self.title else ""
         return f"<Explorer {head}({grids}) at {now}>"
-
