@@ -1,5 +1,6 @@
 """Guards on the repository itself: notebooks stored clean, the TOC complete, offline math."""
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,65 @@ def test_api_page_is_generated_and_documents_every_public_name():
     assert set(lk.__all__) - {"datasets"} <= names, set(lk.__all__) - {"datasets"} - names
     assert (ROOT / "book" / "api.md").read_text() == text, \
         "book/api.md is out of date: run `.venv/bin/python tools/gen_api.py`"
+
+
+def test_python_floor_is_stated_once_and_consistently():
+    import re
+    floor = re.search(r'requires-python\s*=\s*">=(3\.\d+)"',
+                      (ROOT / "pyproject.toml").read_text()).group(1)
+    for doc in ("README.md", "book/running.md"):
+        text = (ROOT / doc).read_text()
+        stated = set(re.findall(r"(?:Python|python3`?)\s*\(?(3\.\d+)", text))
+        assert stated == {floor}, f"{doc} states Python {stated}, pyproject.toml says >={floor}"
+
+
+def test_repository_button_has_a_real_url_or_is_off():
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    if cfg["html"].get("use_repository_button"):
+        url = cfg.get("repository", {}).get("url", "")
+        assert url.startswith("https://"), "repository button on without a repository URL"
+
+
+def test_pdf_build_is_configured():
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    sphinx = cfg["sphinx"]["config"]
+    assert cfg["latex"]["latex_documents"]["targetname"] == "lkcourse.tex"
+    for f in sphinx["latex_additional_files"]:
+        assert (ROOT / f).is_file(), f
+    latex_prio = {(b, m): p for b, m, p in sphinx["nb_mime_priority_overrides"] if b == "latex"}
+    assert latex_prio[("latex", "application/vnd.jupyter.widget-view+json")] is None
+    assert latex_prio[("latex", "image/png")] is not None
+    make = (ROOT / "Makefile").read_text()
+    assert "--builder pdflatex" in make and "OPENBLAS_CORETYPE=Nehalem" in make
+
+
+def test_alt_numerical_environment_takes_another_code_path():
+    """The Makefile's ALT_ENV (nbval's second run) really moves numpy and OpenBLAS off
+    the native path: no X86_V3/X86_V4 loops, OpenBLAS's Nehalem kernels."""
+    import platform
+    import re
+    import shlex
+    import subprocess
+    import sys
+    if platform.machine() not in ("x86_64", "AMD64"):
+        pytest.skip("the alt environment is defined for x86-64 only")
+    line = re.search(r"^ALT_ENV\s*:=\s*(.+)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    env = dict(os.environ)
+    env.update(dict(kv.split("=", 1) for kv in shlex.split(line)))
+    probe = ("import threadpoolctl, numpy\n"
+             "from numpy._core._multiarray_umath import __cpu_features__ as f\n"
+             "blas = [i.get('architecture') for i in threadpoolctl.threadpool_info()"
+             " if i.get('user_api') == 'blas']\n"
+             "print(blas[0] if blas else '', int(bool(f.get('X86_V3') or f.get('X86_V4'))))")
+    out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                         text=True, check=True).stdout.split()
+    assert out == ["Nehalem", "0"], out
+
+
+def test_bibliography_has_no_tex_math():
+    """sphinxcontrib-bibtex prints $...$ and \\commands in bib fields as raw text."""
+    import re
+    bib = (ROOT / "book" / "references.bib").read_text()
+    bad = [l.strip() for l in bib.splitlines()
+           if re.search(r"\$|\\(?!['`^\"~=.uvHtcdbkr]\{?\w)[A-Za-z]{2,}", l)]
+    assert not bad, f"TeX math in references.bib (write it in Unicode): {bad}"

@@ -11,8 +11,23 @@ inside a module docstring (``:func:`train```) are tried against the top-level pa
 2. Drop duplicate inline scripts from each page. With this Sphinx, sphinx-thebe and
 sphinx-togglebutton each register their inline configuration script twice, so every
 page declared ``const THEBE_JS_URL`` twice and logged a console error.
+
+3. The PDF (``make pdf``, issue 16). Every HTML page links to ``lkcourse.pdf`` at the root
+of the HTML output (in the download menu and in the footer); the html build copies
+``_build/latex/lkcourse.pdf`` there when it exists, and ``make pdf`` copies it after
+building. In the LaTeX build, every explorer (an output whose text/plain is
+``<Explorer ...>``) prints as its starting frame with a caption pointing to the live
+version, and the role ``{html-book}`text``` links to the HTML book: ``html_baseurl``
+(``html.baseurl`` in ``_config.yml``) when set, else the HTML book built next to the PDF.
 """
 import importlib
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+PDF_NAME = "lkcourse.pdf"
 
 
 def _real_target(target):
@@ -72,7 +87,99 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     scripts[:] = kept
 
 
+def _html_book_url(config, docname="book/intro"):
+    base = (config.html_baseurl or "").rstrip("/")
+    # relative to _build/latex/lkcourse.pdf and to its copy _build/html/lkcourse.pdf
+    return f"{base}/{docname}.html" if base else f"../html/{docname}.html"
+
+
+def _html_book_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """{html-book}`the HTML book`: a link to the HTML book (see _html_book_url)."""
+    config = inliner.document.settings.env.config
+    url = _html_book_url(config)
+    node = nodes.reference(rawtext, text, refuri=url, internal=False)
+    return [node], []
+
+
+def _pdf_link(app, pagename, templatename, context, doctree):
+    """A download of the whole book's PDF on every page: menu entry and footer line."""
+    pathto = context.get("pathto")
+    if pathto is None:
+        return
+    url = pathto(PDF_NAME, 1)
+    for group in context.get("header_buttons", []):
+        if group.get("label") == "download-buttons":
+            group["buttons"].append({
+                "type": "link", "url": url, "text": "book .pdf",
+                "tooltip": "The whole book as a PDF (make pdf)",
+                "icon": "fas fa-book", "label": "download-book-pdf-button"})
+    footer = context.get("theme_extra_footer") or ""
+    context["theme_extra_footer"] = (
+        f'<p class="lk-pdf-link"><a href="{url}">The whole book as a PDF</a> '
+        f"(built by <code>make pdf</code>).</p>" + footer)
+
+
+def _copy_pdf(app, exc):
+    if exc is not None or app.builder.format != "html":
+        return
+    pdf = Path(app.outdir).parent / "latex" / PDF_NAME
+    if pdf.is_file():
+        shutil.copy2(pdf, Path(app.outdir) / PDF_NAME)
+
+
+class ExplorerCaption(SphinxPostTransform):
+    """LaTeX: under an explorer's starting frame, say where the live version is."""
+    default_priority = 3          # before myst-nb's SelectMimeType (4) drops the text/plain
+    builders = ("latex",)
+
+    def run(self, **kwargs):
+        for bundle in list(self.document.findall(
+                lambda n: isinstance(n, nodes.container)
+                and n.get("nb_element") == "mime_bundle")):
+            kinds = {c.get("mime_type"): c for c in bundle.children}
+            plain = kinds.get("text/plain")
+            if "image/png" not in kinds or plain is None:
+                continue
+            if not plain.astext().lstrip().startswith("<Explorer"):
+                continue
+            url = _html_book_url(self.config, self.env.docname)
+            para = nodes.paragraph(classes=["lk-explorer-caption"])
+            para += nodes.emphasis(text="Interactive explorer, printed at its starting values. "
+                                        "The live version, with its controls, is in ")
+            ref = nodes.reference(refuri=url, internal=False)
+            ref += nodes.emphasis(text="the HTML book")
+            para += ref
+            para += nodes.emphasis(text=" and in JupyterLab (make lab).")
+            parent = bundle.parent
+            parent.insert(parent.index(bundle) + 1, para)
+
+
+class PlainProofs(SphinxPostTransform):
+    """LaTeX: sphinx-proof prints a proof as an admonition with an empty title bar; print
+    it as the book's text instead (it already starts with "Proof.")."""
+    default_priority = 5
+    builders = ("latex",)
+
+    def run(self, **kwargs):
+        for adm in list(self.document.findall(nodes.admonition)):
+            if "proof" in adm.get("classes", []) and not any(
+                    isinstance(c, nodes.title) for c in adm.children):
+                first = adm.children[0] if adm.children else None
+                if isinstance(first, nodes.paragraph) and first.children and isinstance(
+                        first.children[0], nodes.Text) and first.children[0].startswith("Proof. "):
+                    rest = nodes.Text(first.children[0][len("Proof. "):])
+                    first.replace(first.children[0], rest)
+                    first.insert(0, nodes.Text(" "))
+                    first.insert(0, nodes.emphasis(text="Proof."))
+                adm.replace_self(adm.children[:])
+
+
 def setup(app):
     app.connect("missing-reference", _missing_reference)
     app.connect("html-page-context", _dedupe_scripts, priority=100)
+    app.connect("html-page-context", _pdf_link, priority=502)   # after the theme's 501
+    app.connect("build-finished", _copy_pdf)
+    app.add_role("html-book", _html_book_role)
+    app.add_post_transform(ExplorerCaption)
+    app.add_post_transform(PlainProofs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

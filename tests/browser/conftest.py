@@ -1,6 +1,7 @@
 """Browser tests: the built book and JupyterLab in a real (headless) Chromium.
 
-Uses the system Chromium at /usr/bin/chromium through Playwright (from the venv);
+Uses the system Chromium through Playwright (from the venv): ``$LKCOURSE_CHROMIUM``, or
+Debian's /usr/bin/chromium when it is unset;
 Playwright's own browser download (``playwright install``) is never used. Tests skip
 with a clear reason when Chromium, Playwright or the built book is missing.
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("LKCOURSE_CHROMIUM") or "/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
@@ -38,7 +39,8 @@ def screenshot_dir(html_dir):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("chromium not installed: apt-get install chromium")
+        pytest.skip(f"chromium not found at {CHROMIUM}: apt-get install chromium, "
+                    "or set LKCOURSE_CHROMIUM to a Chromium binary")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright not installed in the venv")
     with sync_api.sync_playwright() as pw:

@@ -33,6 +33,24 @@ PROSE_JS = """() => {
   return c.innerText;
 }"""
 
+# TeX source shown as text: every text node of the page outside typeset math, code and
+# scripts, matched against "$...$" and TeX control words ("\\sum_i", "\\ell_1", "\\frac{").
+RAW_TEX_JS = r"""() => {
+  const skip = "mjx-container, mjx-assistive-mml, pre, code, kbd, samp, script, style, "
+             + "textarea, .highlight, .cell_input, .lk-explorer, .MathJax, math";
+  const pats = [/\$[^$\s][^$]*\$/, /\\[A-Za-z]{2,}/, /\\[{}_^]/];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const hits = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!el || el.closest(skip)) continue;
+    if (el.closest("[hidden], .d-none")) continue;
+    const t = n.textContent;
+    if (pats.some(p => p.test(t))) hits.push(t.trim().slice(0, 120));
+  }
+  return hits;
+}"""
+
 SCROLL_JS = """async () => {
   const step = Math.max(400, window.innerHeight - 100);
   for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
@@ -99,6 +117,13 @@ def test_page(name, html_dir, context, screenshot_dir):
         for delim in ("$$", "\\(", "\\[", "\\begin{"):
             assert delim not in prose, f"raw TeX {delim!r} left in the text of {name}"
         assert not page.locator("mjx-merror").count(), f"MathJax error on {name}"
+
+    # no TeX source left as text anywhere on the page (a `|` that splits a table cell's
+    # math, a bibtex title with $...$): checked on every page, math or not
+    if n_math:
+        page.wait_for_timeout(50)
+    raw = page.evaluate(RAW_TEX_JS)
+    assert not raw, f"TeX source shown as text on {name}: {raw[:5]}"
 
     # images: load the lazy ones by scrolling, then every <img> must have decoded
     page.evaluate(SCROLL_JS)
