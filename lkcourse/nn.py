@@ -133,6 +133,20 @@ class MLP:
         """Total number of scalar parameters (weights and biases)."""
         return sum(p.size for p in self.params.values())
 
+    def weight_entries(self):
+        """Every entry of the weight matrices ``W1, W2, ...`` (never the biases), in
+        layer order, as one new 1-D array: what a penalty acts on.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> lk.MLP([2, 3, 1], rng=0).weight_entries().shape   # 2*3 + 3*1
+        (9,)
+        """
+        from .optim import decay_weights_only
+        return np.concatenate([W.ravel() for name, W in self.params.items()
+                               if decay_weights_only(name, W)])
+
     def __repr__(self):
         name = getattr(self.activation, "name", type(self.activation).__name__)
         return (f"MLP(sizes={list(self.sizes)}, activation={name!r}, "

@@ -429,3 +429,16 @@ def test_unknown_loss_lists_choices_and_suggests():
     with pytest.raises(lk.InvalidParameterError,
                        match=r"'mse', 'bce', 'ce'.*Did you mean 'mse'\?"):
         lk.MLP([2, 1]).loss_and_grads(np.ones((3, 2)), np.ones(3), "mes")
+
+
+def test_weight_entries_are_the_weight_matrices_only_in_layer_order():
+    model = lk.MLP([3, 4, 2, 1], rng=5)
+    for name in model.params:
+        if name.startswith("b"):
+            model.params[name][...] = 99.0           # biases must not appear
+    got = model.weight_entries()
+    want = np.concatenate([model.params[f"W{i}"].ravel() for i in (1, 2, 3)])
+    np.testing.assert_array_equal(got, want)
+    assert got.size == 3 * 4 + 4 * 2 + 2 * 1 and not np.any(got == 99.0)
+    got[0] = -1.0                                     # a copy, not a view
+    assert model.params["W1"].ravel()[0] != -1.0
