@@ -46,7 +46,7 @@ def gaussian_mean(fn, scale=1.0):
 
     Notes
     -----
-    Adaptive Gauss-Kronrod quadrature (:func:`scipy.integrate.quad`) of
+    Adaptive Gauss-Kronrod quadrature (``scipy.integrate.quad``) of
     :math:`\mathrm{fn}(z)\,\varphi(z/s)/s` on :math:`(-\infty, 0]` and
     :math:`[0, \infty)` separately, so that a kink at 0 (the ReLU family, SELU) lies on
     the boundary of both pieces; the absolute error is about :math:`10^{-12}` for the
