@@ -7,12 +7,13 @@ Implementation lives in one module per concept; each module's ``__all__`` lists
 what it exports, and this file re-exports them all.
 """
 from . import (_validation, activation_table, activations, batched_training, datasets,
-               explore, explorers, gradcheck, linear, metrics, nn, optim, penalties,
+               exercises, explore, explorers, gradcheck, linear, metrics, nn, optim, penalties,
                progress, source, sweeps, training)
 from ._validation import *  # noqa: F401,F403
 from .activation_table import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
 from .batched_training import *  # noqa: F401,F403
+from .exercises import *  # noqa: F401,F403
 from .explore import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
@@ -30,7 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = ["datasets"] + [
     name
-    for module in (_validation, activation_table, activations, batched_training, explore,
+    for module in (_validation, activation_table, activations, batched_training, exercises, explore,
                    explorers, gradcheck, linear, metrics, nn, optim, penalties, progress,
                    source, sweeps, training)
     for name in module.__all__

@@ -307,6 +307,8 @@ DELEGATED = {  # public callable -> the test (file::function) that checks its va
     "path_explorer": "tests/test_explorers.py::test_data_explorers_reject_bad_inputs",
     "boundary_explorer": "tests/test_explorers.py::test_data_explorers_reject_bad_inputs",
     "Draws.queries": "tests/test_sweeps.py::test_bad_queries",
+    "check_answer": "tests/test_exercises.py::test_bad_arguments",
+    "prove_check": "tests/test_exercises.py::test_bad_arguments",
 }
 # Validation still missing, reported to the owner of the module; each case runs as a
 # strict xfail, so fixing it turns the case into an XPASS failure: then delete the line.

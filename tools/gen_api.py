@@ -21,6 +21,7 @@ SECTIONS = [
     ("Metrics and model selection", ["metrics"]),
     ("Explorers", ["explore", "explorers"]),
     ("Errors, gradient checks and source display", ["_validation", "gradcheck", "source"]),
+    ("Auto-checked exercises", ["exercises"]),
 ]
 HEAD = """(api-reference)=
 # The `lkcourse` API reference
