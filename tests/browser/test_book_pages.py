@@ -150,8 +150,10 @@ def test_page(name, html_dir, context, screenshot_dir):
             page.keyboard.press("ArrowLeft" if at_end else "ArrowRight")
             after = _src(page, uid)
             assert after != before, f"slider {i} of explorer {uid} on {name} did nothing"
-            readout = page.locator(f"#{uid}-o{i}").inner_text()
-            assert readout.strip(), "empty value readout"
+            # a slider's readout shares its control index: "<uid>-c<k>" -> "<uid>-o<k>"
+            k = rng.get_attribute("id").rsplit("-c", 1)[1]
+            readout = page.locator(f"#{uid}-o{k}").inner_text(timeout=5000)
+            assert readout.strip(), f"empty value readout for slider {i} of {uid} on {name}"
         selects = page.locator(f"#{uid} select")
         for i in range(selects.count()):
             sel = selects.nth(i)
