@@ -7,8 +7,8 @@ Implementation lives in one module per concept; each module's ``__all__`` lists
 what it exports, and this file re-exports them all.
 """
 from . import (_validation, activation_table, activations, batched_training, datasets,
-               exercises, explore, explorers, gradcheck, linear, metrics, nn, optim, penalties,
-               progress, source, sweeps, training)
+               exercises, explore, explorers, gradcheck, linear, lr_decay, metrics, nn, optim,
+               penalties, progress, source, sweeps, training)
 from ._validation import *  # noqa: F401,F403
 from .activation_table import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
@@ -18,6 +18,7 @@ from .explore import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
+from .lr_decay import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
@@ -32,7 +33,7 @@ __version__ = "0.1.0"
 __all__ = ["datasets"] + [
     name
     for module in (_validation, activation_table, activations, batched_training, exercises, explore,
-                   explorers, gradcheck, linear, metrics, nn, optim, penalties, progress,
-                   source, sweeps, training)
+                   explorers, gradcheck, linear, lr_decay, metrics, nn, optim, penalties,
+                   progress, source, sweeps, training)
     for name in module.__all__
 ]

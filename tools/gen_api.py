@@ -17,6 +17,7 @@ SECTIONS = [
     ("Optimizers", ["optim"]),
     ("Training", ["training", "batched_training", "progress"]),
     ("Repeated experiments over seeds", ["sweeps"]),
+    ("Learning rate and weight decay experiments", ["lr_decay"]),
     ("Data sets", ["datasets"]),
     ("Metrics and model selection", ["metrics"]),
     ("Explorers", ["explore", "explorers"]),
