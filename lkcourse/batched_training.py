@@ -18,7 +18,8 @@ import numpy as np
 
 from .activations import _sigmoid
 
-from ._validation import InvalidParameterError, check_rng, fail
+from ._validation import InvalidParameterError, check_array, check_rng, fail
+from .optim import _check_hyper
 from .nn import MLP
 from .penalties import L1, L2
 
@@ -28,22 +29,28 @@ _LOSSES = ("bce", "mse")
 
 
 def _stack_data(X, y, K, n_in, loss, name, owner):
-    X = np.asarray(X, dtype=float)
+    yname = "y" if name == "X" else "y_val"
+    X = check_array(X, name, owner, ndim=(2, 3))
+    y = check_array(y, yname, owner, ndim=(1, 2))
+    x_shape, y_shape = X.shape, y.shape
     if X.ndim == 2:
         X = np.broadcast_to(X, (K,) + X.shape)
     if X.ndim != 3 or X.shape[0] != K or X.shape[2] != n_in:
         fail(name, owner, f"an array of shape (n, {n_in}) shared by all models or "
              f"({K}, n, {n_in}), one data set per model", f"an array of shape {X.shape}")
-    y = np.asarray(y, dtype=float)
     if y.ndim == 1:
         y = np.broadcast_to(y, (K,) + y.shape)
+    if y.shape[-1] != X.shape[1]:
+        raise InvalidParameterError(
+            f"The '{name}' and '{yname}' parameters of {owner} must have the same number "
+            f"of rows. Got {name} of shape {x_shape} and {yname} of shape {y_shape} "
+            "instead.")
     if y.shape != X.shape[:2]:
-        fail("y" if name == "X" else "y_val", owner,
-             f"an array of shape ({X.shape[1]},) or ({K}, {X.shape[1]})",
+        fail(yname, owner, f"an array of shape ({X.shape[1]},) or ({K}, {X.shape[1]})",
              f"an array of shape {y.shape}")
     if loss == "bce" and not np.all((y == 0) | (y == 1)):
         bad = y[(y != 0) & (y != 1)].flat[0]
-        fail("y" if name == "X" else "y_val", owner, "labels in {0, 1} for loss='bce'",
+        fail(yname, owner, "labels in {0, 1} for loss='bce'",
              f"the value {bad!r}")
     return X, y
 
@@ -52,10 +59,13 @@ def _penalty_coefficients(penalties, K, owner):
     l1, l2 = np.zeros(K), np.zeros(K)
     if penalties is None:
         return l1, l2
+    if isinstance(penalties, (str, bytes)) or not hasattr(penalties, "__len__"):
+        fail("penalties", owner, f"None or a list of {K} penalties (one per model)",
+             penalties)
     penalties = list(penalties)
     if len(penalties) != K:
         fail("penalties", owner, f"None or a list of {K} penalties (one per model)",
-             f"a list of {len(penalties)}")
+             penalties)
     for k, p in enumerate(penalties):
         if p is None:
             continue
@@ -161,7 +171,10 @@ def train_many(models, X, y, *, lr, epochs, loss="bce", penalties=None,
     [True, True, True]
     """
     owner = "train_many"
-    models = list(models) if not isinstance(models, MLP) else None
+    try:
+        models = list(models) if not isinstance(models, MLP) else None
+    except TypeError:
+        models = None
     if not models or not all(isinstance(m, MLP) for m in models):
         fail("models", owner, "a non-empty sequence of lk.MLP", models)
     first = models[0]
@@ -172,8 +185,7 @@ def train_many(models, X, y, *, lr, epochs, loss="bce", penalties=None,
              "models of different architectures")
     if loss not in _LOSSES:
         fail("loss", owner, "one of 'bce', 'mse'", loss)
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not lr > 0:
-        fail("lr", owner, "a float > 0", lr)
+    _check_hyper(owner, lr, 0.0, False, betas=betas, eps=eps)
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
         fail("epochs", owner, "an int >= 1", epochs)
     if patience is not None and (isinstance(patience, bool) or
