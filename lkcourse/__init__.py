@@ -8,7 +8,7 @@ what it exports, and this file re-exports them all.
 """
 from . import (_validation, activation_table, activations, batched_training, datasets,
                exercises, explore, explorers, gradcheck, linear, lr_decay, metrics, nn, optim,
-               penalties, progress, source, sweeps, training)
+               penalties, probe, progress, source, sweeps, training)
 from ._validation import *  # noqa: F401,F403
 from .activation_table import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
@@ -23,6 +23,7 @@ from .metrics import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
 from .penalties import *  # noqa: F401,F403
+from .probe import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
 from .source import *  # noqa: F401,F403
 from .sweeps import *  # noqa: F401,F403
@@ -32,8 +33,8 @@ __version__ = "0.1.0"
 
 __all__ = ["datasets"] + [
     name
-    for module in (_validation, activation_table, activations, batched_training, exercises, explore,
-                   explorers, gradcheck, linear, lr_decay, metrics, nn, optim, penalties,
-                   progress, source, sweeps, training)
+    for module in (_validation, activation_table, activations, batched_training, exercises,
+                   explore, explorers, gradcheck, linear, lr_decay, metrics, nn, optim,
+                   penalties, probe, progress, source, sweeps, training)
     for name in module.__all__
 ]

@@ -17,7 +17,7 @@ SECTIONS = [
     ("Optimizers", ["optim"]),
     ("Training", ["training", "batched_training", "progress"]),
     ("Repeated experiments over seeds", ["sweeps"]),
-    ("Learning rate and weight decay experiments", ["lr_decay"]),
+    ("Learning rate and weight decay experiments", ["lr_decay", "probe"]),
     ("Data sets", ["datasets"]),
     ("Metrics and model selection", ["metrics"]),
     ("Explorers", ["explore", "explorers"]),
