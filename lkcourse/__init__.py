@@ -8,7 +8,7 @@ what it exports, and this file re-exports them all.
 """
 from . import (_validation, activation_table, activations, batched_training, datasets,
                exercises, explore, explorers, gradcheck, linear, lr_decay, metrics, nn, optim,
-               penalties, probe, progress, source, sweeps, training)
+               penalties, probe, progress, source, sweeps, training, updates)
 from ._validation import *  # noqa: F401,F403
 from .activation_table import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
@@ -28,6 +28,7 @@ from .progress import *  # noqa: F401,F403
 from .source import *  # noqa: F401,F403
 from .sweeps import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
+from .updates import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
@@ -35,6 +36,6 @@ __all__ = ["datasets"] + [
     name
     for module in (_validation, activation_table, activations, batched_training, exercises,
                    explore, explorers, gradcheck, linear, lr_decay, metrics, nn, optim,
-                   penalties, probe, progress, source, sweeps, training)
+                   penalties, probe, progress, source, sweeps, training, updates)
     for name in module.__all__
 ]

@@ -19,7 +19,7 @@ import numpy as np
 from .activations import _sigmoid
 
 from ._validation import InvalidParameterError, check_array, check_rng, fail
-from .optim import _check_hyper
+from .updates import _check_hyper
 from .nn import MLP
 from .penalties import L1, L2
 

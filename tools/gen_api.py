@@ -14,7 +14,7 @@ SECTIONS = [
     ("Penalized linear models", ["linear"]),
     ("Activations", ["activations", "activation_table"]),
     ("Networks", ["nn"]),
-    ("Optimizers", ["optim"]),
+    ("Optimizers", ["optim", "updates"]),
     ("Training", ["training", "batched_training", "progress"]),
     ("Repeated experiments over seeds", ["sweeps"]),
     ("Learning rate and weight decay experiments", ["lr_decay", "probe"]),
