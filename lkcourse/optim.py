@@ -37,7 +37,7 @@ import weakref
 import numpy as np
 
 from ._validation import InvalidParameterError, check_real, fail
-from .updates import adam_update, sgd_update
+from .updates import _check_betas, adam_update, sgd_update
 
 __all__ = ["SGD", "SGDW", "Adam", "AdamW", "decay_weights_only"]
 
@@ -362,14 +362,7 @@ class Adam(_Optimizer):
                  decay=None):
         super().__init__(lr, weight_decay, decay)
         name = type(self).__name__
-        try:
-            if isinstance(betas, str):
-                raise TypeError
-            b1, b2 = betas
-        except (TypeError, ValueError):
-            fail("betas", name, "a pair (beta1, beta2) of floats in [0, 1)", betas)
-        self.betas = (check_real(b1, "betas[0]", name, low=0, high=1, high_open=True),
-                      check_real(b2, "betas[1]", name, low=0, high=1, high_open=True))
+        self.betas = _check_betas(betas, name)
         self.eps = check_real(eps, "eps", name, low=0, low_open=True)
 
     _state_keys = ("step", "m", "v")

@@ -21,6 +21,18 @@ __all__ = ["sgd_update", "adam_update"]
 _NA = object()   # "this update has no such argument"
 
 
+def _check_betas(betas, owner):
+    """Adam's ``betas``: a pair of floats in [0, 1); returned as a tuple of floats."""
+    try:
+        if isinstance(betas, str):
+            raise TypeError
+        b1, b2 = betas
+    except (TypeError, ValueError):
+        fail("betas", owner, "a pair (beta1, beta2) of floats in [0, 1)", betas)
+    return (check_real(b1, "betas[0]", owner, low=0, high=1, high_open=True),
+            check_real(b2, "betas[1]", owner, low=0, high=1, high_open=True))
+
+
 def _check_hyper(owner, lr, weight_decay, decoupled, momentum=_NA, betas=_NA, eps=_NA,
                  t=_NA):
     check_real(lr, "lr", owner, low=0, low_open=True)
@@ -30,14 +42,7 @@ def _check_hyper(owner, lr, weight_decay, decoupled, momentum=_NA, betas=_NA, ep
     if momentum is not _NA:
         check_real(momentum, "momentum", owner, low=0, high=1, high_open=True)
     if betas is not _NA:
-        try:
-            if isinstance(betas, str):
-                raise TypeError
-            b1, b2 = betas
-        except (TypeError, ValueError):
-            fail("betas", owner, "a pair (beta1, beta2) of floats in [0, 1)", betas)
-        check_real(b1, "betas[0]", owner, low=0, high=1, high_open=True)
-        check_real(b2, "betas[1]", owner, low=0, high=1, high_open=True)
+        _check_betas(betas, owner)
     if eps is not _NA:
         check_real(eps, "eps", owner, low=0, low_open=True)
     if t is not _NA:
