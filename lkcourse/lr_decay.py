@@ -47,7 +47,7 @@ def toy_data(seeds, n_train, *, n_test=4000):
     r"""Train/test data of the scale-invariant toy, one data set per seed.
 
     20 Gaussian features; the label is 1 where a sparse linear signal (5 informative
-    features, :func:`datasets.sparse_regression` with ``noise=1.0``) is positive.
+    features, :func:`lkcourse.datasets.sparse_regression` with ``noise=1.0``) is positive.
     Seed ``s`` draws its data and its split with ``rng=s``.
 
     Parameters
