@@ -35,12 +35,20 @@ print(f"{simd}; BLAS: {blas or 'unknown'}")
 endef
 export CODE_PATH_PY
 
-.PHONY: help venv book test unit nbval nbval-native nbval-alt strict-build browser lab bench \
-        pdf pdf-deps clean distclean
+# Seed blocks (issue 19). Every random draw of the book comes from lk.seed/lk.rng, and
+# LKCOURSE_SEED_BLOCK=b (default 0) moves all of them to block b. `make test` runs the
+# alt code path on a held-out block: one the claims ledger never measured (it uses
+# blocks 0..19), derived from the commit, so it changes from commit to commit and is
+# not special. Reproduce a failure with LKCOURSE_SEED_BLOCK=<block> make nbval-alt.
+HELDOUT_BLOCK ?= $(shell h=$$(git rev-parse --short=7 HEAD 2>/dev/null) && echo $$(( 1000 + 0x$$h % 40000 )) || echo $$(( 1000 + $$(date +%s) % 40000 )))
+
+.PHONY: help venv book test unit nbval nbval-native nbval-alt nbval-heldout strict-build \
+        browser lab bench claims claims-status blocks pdf pdf-deps clean distclean
 
 help:
 	@echo "make book   build the HTML book into _build/html (runs every notebook)"
-	@echo "make test   unit tests + doctests, nbval on every notebook (native + alt SIMD/BLAS path), strict build, browser tests"
+	@echo "make test   unit tests + doctests; every notebook natively (strict build, block 0) and on the alt SIMD/BLAS path on a held-out seed block; browser tests"
+	@echo "make claims measure every cross-draw claim on 200+ draws (CHAPTERS=\"ch1 ch7\" for some), render the Claims ledger page"
 	@echo "make lab    JupyterLab from the venv, widgets working"
 	@echo "make pdf    the whole book as a PDF: _build/latex/lkcourse.pdf (installs TeX Live if it can)"
 	@echo "make bench  benchmarks: lkcourse vs scikit-learn, notebook times, build time"
@@ -68,7 +76,7 @@ nbval: $(STAMP)
 	@$(MAKE) --no-print-directory -j2 --output-sync=target nbval-native nbval-alt
 
 nbval-native: $(STAMP)
-	@echo "nbval [native]: $$($(PY) -c "$$CODE_PATH_PY")"
+	@echo "nbval [native, seed block $${LKCOURSE_SEED_BLOCK:-0}]: $$($(PY) -c "$$CODE_PATH_PY")"
 	$(NBVAL)
 
 nbval-alt: $(STAMP)
@@ -76,19 +84,50 @@ nbval-alt: $(STAMP)
 	  echo "nbval [alt]: skipped: the second numerical environment is defined for x86-64 only (this is $$(uname -m))"; \
 	  exit 0; fi; \
 	native="$$($(PY) -c "$$CODE_PATH_PY")"; alt="$$($(ALT_ENV) $(PY) -c "$$CODE_PATH_PY")"; \
-	echo "nbval [alt]: $$alt"; \
+	echo "nbval [alt, seed block $${LKCOURSE_SEED_BLOCK:-0}]: $$alt"; \
 	if [ "$$native" = "$$alt" ]; then \
 	  echo "nbval [alt]: WARNING: this CPU takes the same code path natively; only one path is exercised"; fi; \
 	echo '$(ALT_ENV) $(NBVAL)'; \
 	$(ALT_ENV) $(NBVAL)
 
+# The alt code path on the held-out seed block (part of `make test`).
+# Off x86-64 there is no alt path: the held-out block then runs natively.
+nbval-heldout: $(STAMP)
+	@if [ "$$(uname -m)" = "x86_64" ]; then \
+	  echo "nbval-heldout: alt path, seed block $(HELDOUT_BLOCK) (reproduce: LKCOURSE_SEED_BLOCK=$(HELDOUT_BLOCK) make nbval-alt)"; \
+	  LKCOURSE_SEED_BLOCK=$(HELDOUT_BLOCK) $(MAKE) --no-print-directory nbval-alt; \
+	else \
+	  echo "nbval-heldout: native (no alt path on $$(uname -m)), seed block $(HELDOUT_BLOCK)"; \
+	  LKCOURSE_SEED_BLOCK=$(HELDOUT_BLOCK) $(MAKE) --no-print-directory nbval-native; \
+	fi
+
 strict-build: $(STAMP)
 	$(JB) build . --all -W -n --keep-going
+
+# The two notebook runs of `make test`, in parallel on 2 cores: the strict build
+# executes every notebook natively (on LKCOURSE_SEED_BLOCK, default 0; any cell error or
+# failed assert fails the build), nbval-heldout runs them again on the alt path on a
+# held-out block. Each one's output is printed when it ends.
+notebooks: $(STAMP)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target strict-build nbval-heldout
+
+# The claims ledger: every cross-draw claim on >= 200 draws (lkcourse/book/ledger/*.json)
+# and the Claims ledger page rendered from it. CHAPTERS="ch1 ch7" measures only those.
+claims: $(STAMP)
+	$(PY) tools/claims.py run $(if $(CHAPTERS),--chapters $(CHAPTERS))
+
+claims-status: $(STAMP)
+	$(PY) tools/claims.py status
+
+# Run notebooks on several seed blocks (and optionally the alt path), two at a time:
+#   make blocks NB=book/07_putting_together.ipynb BLOCKS="1001 1002 1003" [ALT=1]
+blocks: $(STAMP)
+	$(PY) tools/run_blocks.py $(if $(NB),$(NB),book) --blocks $(or $(BLOCKS),1001 1002 1003 1004) $(if $(ALT),--alt)
 
 browser: $(STAMP)
 	$(PY) -m pytest tests/browser -q -rs
 
-test: unit nbval strict-build browser
+test: unit notebooks browser
 
 # The PDF: Jupyter Book's pdflatex builder (xelatex through sphinx-jupyterbook-latex) on
 # Debian's TeX Live, offline. pdf-deps installs what pip cannot, as .ci/run installs chromium.

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from ._validation import InvalidParameterError, check_choice, fail
+from . import seeding as _seeds
 from .progress import progress_bar
 
 __all__ = ["over_seeds", "Draws", "DrawsSummary"]
@@ -62,8 +63,8 @@ def _as_record(result, seed):
     return record
 
 
-def over_seeds(fn, seeds=20, *, progress=False):
-    r"""Run ``fn(seed)`` for each seed and collect the results.
+def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False):
+    r"""Run ``fn(seed)`` for ``n`` seeds of the current seed block and collect the results.
 
     Parameters
     ----------
@@ -72,8 +73,16 @@ def over_seeds(fn, seeds=20, *, progress=False):
         as 0/1), or a single real number (stored under the name ``"value"``). Every
         call must return the same names. ``fn`` should derive all its randomness from
         ``seed`` so that the sweep is reproducible.
-    seeds : int >= 1 or sequence of distinct ints >= 0
-        An int ``n`` means seeds ``0, 1, ..., n-1``.
+    n : int >= 1
+        Number of draws: the seeds of slots ``start .. start + n - 1`` of the current
+        block (:func:`lkcourse.seeds`), so ``LKCOURSE_SEED_BLOCK`` or
+        :func:`lkcourse.use_seed_block` moves the whole sweep to other draws.
+    start : int >= 0
+        First slot (a second, independent sweep in the same chapter can start at
+        ``start=1000``).
+    seeds : None or sequence of distinct ints >= 0
+        Explicit seeds instead of ``n`` and ``start`` (for tools; a chapter never
+        writes seeds). An int here is read as ``n``.
     progress : bool
         Show a progress bar over the seeds.
 
@@ -85,14 +94,16 @@ def over_seeds(fn, seeds=20, *, progress=False):
     Raises
     ------
     InvalidParameterError
-        If ``fn`` is not callable, ``seeds`` is not valid, or ``fn`` returns something
-        other than real numbers or different names for different seeds.
+        If ``fn`` is not callable, ``n``, ``start`` or ``seeds`` is not valid, or
+        ``fn`` returns something other than real numbers or different names for
+        different seeds.
 
     Notes
     -----
     The seeds are run in order, in this process, so the result does not depend on the
-    number of cores. A claim the book makes "on k of n draws" is ``draws.count(...)``
-    of such a sweep.
+    number of cores. A claim the book makes "on k of n draws" is measured by the claims
+    ledger (:mod:`lkcourse.claims`) on hundreds of draws; the notebook checks it on its
+    block with :func:`lkcourse.check_claims`.
 
     Examples
     --------
@@ -101,9 +112,11 @@ def over_seeds(fn, seeds=20, *, progress=False):
     >>> def experiment(seed):
     ...     x = np.random.default_rng(seed).standard_normal(1000)
     ...     return {"mean": x.mean(), "positive": x.mean() > 0}
-    >>> draws = lk.over_seeds(experiment, seeds=10)
+    >>> draws = lk.over_seeds(experiment, 10)
     >>> draws.n, draws.names
     (10, ('mean', 'positive'))
+    >>> draws.seeds == lk.seeds(10)
+    True
     >>> bool(abs(draws.mean("mean")) < 0.1)
     True
     >>> draws.count(draws["positive"] == 1) + draws.count(draws["positive"] == 0)
@@ -112,7 +125,21 @@ def over_seeds(fn, seeds=20, *, progress=False):
     owner = "over_seeds"
     if not callable(fn):
         fail("fn", owner, "a callable fn(seed) -> dict of name -> float", fn)
-    seeds = _check_seeds(seeds, owner)
+    if seeds is None or (isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool)):
+        count = n if seeds is None else seeds
+        if (not isinstance(count, numbers.Integral) or isinstance(count, bool)
+                or not 1 <= count <= _seeds.SLOTS_PER_BLOCK):
+            fail("seeds" if seeds is not None else "n", owner,
+                 f"an int between 1 and {_seeds.SLOTS_PER_BLOCK}", count)
+        if (not isinstance(start, numbers.Integral) or isinstance(start, bool)
+                or not 0 <= start <= _seeds.SLOTS_PER_BLOCK - count):
+            fail("start", owner, f"an int between 0 and {_seeds.SLOTS_PER_BLOCK - count}",
+                 start)
+        seeds = _seeds.seeds(int(count), int(start))
+        block = _seeds.seed_block()
+    else:
+        seeds = _check_seeds(seeds, owner)
+        block = None
     if not isinstance(progress, (bool, np.bool_)):
         fail("progress", owner, "True or False", progress)
     records = []
@@ -127,7 +154,9 @@ def over_seeds(fn, seeds=20, *, progress=False):
         records.append(record)
     names = tuple(records[0])
     values = {name: np.array([r[name] for r in records]) for name in names}
-    return Draws(seeds, values)
+    draws = Draws(seeds, values)
+    draws.block = block
+    return draws
 
 
 class Draws:
@@ -159,6 +188,10 @@ class Draws:
     def __init__(self, seeds, values):
         owner = "Draws"
         self.seeds = _check_seeds(seeds, owner)
+        #: The id of the :class:`lkcourse.Experiment` that made these draws, or None.
+        self.experiment = None
+        #: The seed block the draws came from (:func:`lkcourse.seed_block`), or None.
+        self.block = None
         if not isinstance(values, dict) or not values:
             fail("values", owner, "a non-empty dict of name -> 1-D array", values)
         self._values = {}

@@ -150,6 +150,7 @@ def instances():
         "SourceCode": [lk.show_source(lk.soft_threshold)],
         "Draws": [lk.over_seeds(lambda s: {"a": float(s)}, 3)],
         "DrawsSummary": [lk.over_seeds(lambda s: {"a": float(s)}, 3).summary()],
+        "LedgerEntry": [lk.ledger_entry(next(iter(lk.CLAIMS)))],
     }
 
 
@@ -157,6 +158,10 @@ INSTANCES = instances()
 NOT_PICKLED = {
     "Explorer": "holds a live matplotlib figure and widgets; rebuild it from its "
                 "arguments instead",
+    "Experiment": "a registry entry holding the chapter's functions and claim lambdas; "
+                  "the ledger sends experiment ids to worker processes, never objects",
+    "Claim": "a registry entry holding a statistic (usually a lambda); see Experiment",
+    "use_seed_block": "a switch of the process-wide seed block, not a value",
 }
 
 

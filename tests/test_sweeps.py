@@ -80,10 +80,23 @@ def test_plot_draws_every_value_and_the_mean():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("seeds", [0, -3, [], [1, 1], [1.5], ["a"], True, None])
+@pytest.mark.parametrize("seeds", [0, -3, [], [1, 1], [1.5], ["a"], True])
 def test_bad_seeds(seeds):
     with pytest.raises(lk.InvalidParameterError, match="'seeds' parameter of over_seeds"):
         lk.over_seeds(experiment, seeds=seeds)
+
+
+@pytest.mark.parametrize("n", [0, -3, 2.0, True, None, "5"])
+def test_bad_n(n):
+    with pytest.raises(lk.InvalidParameterError, match="'n' parameter of over_seeds"):
+        lk.over_seeds(experiment, n)
+
+
+def test_draws_remember_their_block():
+    with lk.use_seed_block(4):
+        d = lk.over_seeds(experiment, 2)
+    assert d.block == 4 and d.seeds == (400000, 400001)
+    assert lk.over_seeds(experiment, seeds=[1, 2]).block is None
 
 
 @pytest.mark.parametrize("fn, match", [

@@ -140,7 +140,8 @@ VALID = {
                   progress=False, patience=None, restore_best=True, eval_train=False,
                   callback=None, penalty_mode="grad"),
     "evaluate": dict(model=MODEL, X=X, y=Y, loss="mse", penalty=None),
-    "over_seeds": dict(fn=lambda seed: {"a": float(seed)}, seeds=3, progress=False),
+    "over_seeds": dict(fn=lambda seed: {"a": float(seed)}, n=3, start=0, seeds=None,
+                       progress=False),
     # activation spec sheets (lkcourse/activation_table.py), batched training
     "gaussian_mean": dict(fn=np.tanh, scale=1.0),
     "spec_sheet": dict(kind="formulas", activations=None),
@@ -234,6 +235,7 @@ BAD = {  # parameter name -> bad values (the same meaning wherever the name appe
     "penalty_mode": ["proximal", "GRAD", None],
     "fn": [None, "f", 3],
     "seeds": [0, -2, 2.5, [1, 1], "3", [0.5]],
+    "start": [-1, 2.5, "0", None, 10**6],
     "iterable": [3, 1.5],
     "total": [-1, 2.5, "3"],
     "desc": [3, ["a"]],
@@ -296,6 +298,9 @@ NOT_TARGETS = {  # public callables that take no user input of their own
     "DrawsSummary": "table built by Draws.summary",
     "decay_weights_only": "a predicate the optimizers call with their own parameter "
                           "names; users pass it, they do not call it",
+    "seed_block": "takes no argument (reads use_seed_block or LKCOURSE_SEED_BLOCK; a bad "
+                  "environment value: tests/test_seeding.py::test_bad_environment_is_named)",
+    "LedgerEntry": "record built by ledger_entry from the ledger file",
 }
 DELEGATED = {  # public callable -> the test (file::function) that checks its validation
     "Explorer": "tests/test_explore.py::test_bad_arguments_raise_invalid_parameter_error",
@@ -317,6 +322,19 @@ DELEGATED = {  # public callable -> the test (file::function) that checks its va
     "decay_probe": "tests/test_lr_decay.py::test_bad_arguments_raise_invalid_parameter_error",
     "probe_curves": "tests/test_lr_decay.py::test_bad_arguments_raise_invalid_parameter_error",
     "draw_probe": "tests/test_lr_decay.py::test_bad_arguments_raise_invalid_parameter_error",
+    # seed source, thresholds and claims: k and n mean slots/counts there, not the
+    # exponent and sample size of BAD, so their own tests own their bad values
+    "seed": "tests/test_seeding.py::test_bad_arguments",
+    "rng": "tests/test_seeding.py::test_bad_arguments",
+    "seeds": "tests/test_seeding.py::test_bad_arguments",
+    "use_seed_block": "tests/test_seeding.py::test_bad_arguments",
+    "wilson_interval": "tests/test_thresholds.py::test_bad_arguments",
+    "proportion_threshold": "tests/test_thresholds.py::test_bad_arguments",
+    "mean_threshold": "tests/test_thresholds.py::test_bad_arguments",
+    "Experiment": "tests/test_claims.py::test_experiment_validation",
+    "Claim": "tests/test_claims.py::test_claim_must_share_the_experiments_chapter",
+    "check_claims": "tests/test_claims.py::test_check_claims_refuses_foreign_draws_unknown_ids_and_vacuous_checks",
+    "ledger_entry": "tests/test_claims.py::test_ledger_entry_text_and_errors",
 }
 # Validation still missing, reported to the owner of the module; each case runs as a
 # strict xfail, so fixing it turns the case into an XPASS failure: then delete the line.

@@ -16,7 +16,7 @@ SECTIONS = [
     ("Networks", ["nn"]),
     ("Optimizers", ["optim", "updates"]),
     ("Training", ["training", "batched_training", "progress"]),
-    ("Repeated experiments over seeds", ["sweeps"]),
+    ("Draws, seeds and claims", ["seeding", "sweeps", "thresholds", "claims"]),
     ("Learning rate and weight decay experiments", ["lr_decay", "probe"]),
     ("Data sets", ["datasets"]),
     ("Metrics and model selection", ["metrics"]),
