@@ -6,4 +6,4 @@ because a chapter of the book needs it: the experiments whose results the chapte
 state and the claims ledger measures (``lk.book.ch1`` ... ``lk.book.ch8``), chapter 5's
 learning-rate x decay machinery, chapter 6's spec sheets and the exercise helpers.
 """
-from . import ch1  # noqa: E402,F401
+from . import ch1, ch2, ch3, ch4, ch5, ch6, ch7  # noqa: F401  (register the experiments)
