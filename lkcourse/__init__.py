@@ -30,6 +30,9 @@ from .sweeps import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
 from .updates import *  # noqa: F401,F403
 
+from . import style  # noqa: E402  the course's figure style (issue 23)
+from .style import *  # noqa: F401,F403,E402
+
 __version__ = "0.1.0"
 
 __all__ = ["datasets"] + [
@@ -39,3 +42,4 @@ __all__ = ["datasets"] + [
                    penalties, probe, progress, source, sweeps, training, updates)
     for name in module.__all__
 ]
+__all__ += style.__all__

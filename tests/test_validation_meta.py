@@ -296,6 +296,8 @@ NOT_TARGETS = {  # public callables that take no user input of their own
     "DrawsSummary": "table built by Draws.summary",
     "decay_weights_only": "a predicate the optimizers call with their own parameter "
                           "names; users pass it, they do not call it",
+    "use_style": "takes no argument (the course figure style, tests/test_style.py)",
+    "style_context": "takes no argument (the course figure style, tests/test_style.py)",
 }
 DELEGATED = {  # public callable -> the test (file::function) that checks its validation
     "Explorer": "tests/test_explore.py::test_bad_arguments_raise_invalid_parameter_error",
