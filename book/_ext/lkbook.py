@@ -13,9 +13,11 @@ sphinx-togglebutton each register their inline configuration script twice, so ev
 page declared ``const THEBE_JS_URL`` twice and logged a console error.
 
 3. The PDF (``make pdf``, issue 16). Every HTML page links to ``lkcourse.pdf`` at the root
-of the HTML output (in the download menu and in the footer); the html build copies
-``_build/latex/lkcourse.pdf`` there when it exists, and ``make pdf`` copies it after
-building. In the LaTeX build, every explorer (an output whose text/plain is
+of the HTML output (in the download menu and in the footer) only where the PDF exists
+(issue 23): the html build copies ``_build/latex/lkcourse.pdf`` there when it exists and
+links it; otherwise the footer says how to build it. ``make pdf`` copies the PDF after
+building and runs ``python book/_ext/lkbook.py --link-pdf _build/html``, which turns
+that sentence into the link and adds the menu entry on every page. In the LaTeX build, every explorer (an output whose text/plain is
 ``<Explorer ...>``) prints as its starting frame with a caption pointing to the live
 version, and the role ``{html-book}`text``` links to the HTML book: ``html_baseurl``
 (``html.baseurl`` in ``_config.yml``) when set, else the HTML book built next to the PDF.
@@ -101,22 +103,70 @@ def _html_book_role(name, rawtext, text, lineno, inliner, options=None, content=
     return [node], []
 
 
+PDF_MISSING = ('<p class="lk-pdf-link" data-lk-pdf="missing">A PDF of the whole book is '
+               'built by <code>make pdf</code> (not part of this build).</p>')
+
+
+def _pdf_link_html(url):
+    return (f'<p class="lk-pdf-link"><a href="{url}">The whole book as a PDF</a> '
+            f"(built by <code>make pdf</code>).</p>")
+
+
+def _pdf_menu_html(url):
+    """The download-menu entry, as the theme renders a link button (for --link-pdf)."""
+    return (f'<li><a href="{url}" target="_blank" class="btn btn-sm '
+            f'btn-download-book-pdf-button dropdown-item" title="The whole book as a PDF" '
+            f'data-bs-placement="left" data-bs-toggle="tooltip"><span '
+            f'class="btn__icon-container"><i class="fas fa-book"></i></span><span '
+            f'class="btn__text-container">book .pdf</span></a></li>')
+
+
+def _pdf_available(app):
+    out = Path(app.outdir)
+    return (out.parent / "latex" / PDF_NAME).is_file() or (out / PDF_NAME).is_file()
+
+
 def _pdf_link(app, pagename, templatename, context, doctree):
-    """A download of the whole book's PDF on every page: menu entry and footer line."""
+    """A download of the whole book's PDF on every page (menu entry and footer line),
+    where the PDF exists; else a footer line saying how to build it."""
     pathto = context.get("pathto")
     if pathto is None:
+        return
+    footer = context.get("theme_extra_footer") or ""
+    if not _pdf_available(app):
+        context["theme_extra_footer"] = PDF_MISSING + footer
         return
     url = pathto(PDF_NAME, 1)
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             group["buttons"].append({
                 "type": "link", "url": url, "text": "book .pdf",
-                "tooltip": "The whole book as a PDF (make pdf)",
+                "tooltip": "The whole book as a PDF",
                 "icon": "fas fa-book", "label": "download-book-pdf-button"})
-    footer = context.get("theme_extra_footer") or ""
-    context["theme_extra_footer"] = (
-        f'<p class="lk-pdf-link"><a href="{url}">The whole book as a PDF</a> '
-        f"(built by <code>make pdf</code>).</p>" + footer)
+    context["theme_extra_footer"] = _pdf_link_html(url) + footer
+
+
+def link_pdf(html_dir):
+    """After ``make pdf``: link the PDF from every page built without it. Returns the
+    number of pages changed."""
+    html_dir = Path(html_dir)
+    if not (html_dir / PDF_NAME).is_file():
+        raise SystemExit(f"{html_dir / PDF_NAME} does not exist: nothing to link")
+    changed = 0
+    for page in html_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        if PDF_MISSING not in text:
+            continue
+        depth = len(page.relative_to(html_dir).parts) - 1
+        url = "../" * depth + PDF_NAME
+        text = text.replace(PDF_MISSING, _pdf_link_html(url))
+        menu = text.find('class="dropdown dropdown-download-buttons"')
+        end = text.find("</ul>", menu) if menu >= 0 else -1
+        if end >= 0:
+            text = text[:end] + _pdf_menu_html(url) + "\n" + text[end:]
+        page.write_text(text, encoding="utf-8")
+        changed += 1
+    return changed
 
 
 def _copy_pdf(app, exc):
@@ -183,3 +233,10 @@ def setup(app):
     app.add_post_transform(ExplorerCaption)
     app.add_post_transform(PlainProofs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":   # python book/_ext/lkbook.py --link-pdf _build/html
+    import sys
+    if len(sys.argv) != 3 or sys.argv[1] != "--link-pdf":
+        raise SystemExit("usage: python book/_ext/lkbook.py --link-pdf HTML_DIR")
+    print(f"lkbook: linked {PDF_NAME} from {link_pdf(sys.argv[2])} pages")
