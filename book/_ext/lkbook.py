@@ -23,6 +23,7 @@ version, and the role ``{html-book}`text``` links to the HTML book: ``html_baseu
 (``html.baseurl`` in ``_config.yml``) when set, else the HTML book built next to the PDF.
 """
 import importlib
+import re
 import shutil
 from pathlib import Path
 
@@ -224,7 +225,91 @@ class PlainProofs(SphinxPostTransform):
                 adm.replace_self(adm.children[:])
 
 
+def _remember_secnum_depth(app, config):
+    app.lk_secnum_depth = config.numfig_secnum_depth
+
+
+def _same_numbers_as_html(app):
+    """sphinx-jupyterbook-latex sets numfig_secnum_depth = 2 for a book with parts, so
+    the HTML book's Theorem 6.1 printed as Theorem 6.1.1 (issue 23). Keep the configured
+    depth: sphinx-proof's numbers and references then read the same in both editions,
+    as figures and equations already do (LaTeX numbers those per chapter)."""
+    if app.builder.format == "latex":
+        app.config.numfig_secnum_depth = app.lk_secnum_depth
+
+
+class UnnumberedBackMatter(SphinxPostTransform):
+    """LaTeX: the back matter (the last part of the table of contents, not numbered in
+    the HTML book) prints as unnumbered chapters, not as chapters 8, 9, ... (issue 23)."""
+    default_priority = 800
+    builders = ("latex",)
+
+    def run(self, **kwargs):
+        first = _first_back_matter_doc(self.app)
+        if not first:
+            return
+        from sphinx import addnodes
+        for node in self.document.findall(addnodes.start_of_file):
+            if node.get("docname") == first:
+                raw = nodes.raw("", "\\setcounter{secnumdepth}{-2}\n", format="latex")
+                node.parent.insert(node.parent.index(node), raw)
+                break
+
+
+class OneBibliography(SphinxPostTransform):
+    """LaTeX: Sphinx prints every citation in one bibliography at the end of the book; the
+    page that holds the {bibliography} directive would be a chapter with one sentence
+    before it (issue 23). Drop that page's text; the bibliography itself is titled
+    "References" (\\bibname, set in the LaTeX preamble of _config.yml)."""
+    default_priority = 800           # after Sphinx moved the citations to the end (750)
+    builders = ("latex",)
+
+    def run(self, **kwargs):
+        from sphinx import addnodes
+        holders = set()
+        for doc in self.env.found_docs:
+            try:
+                if "{bibliography}" in Path(self.env.doc2path(doc)).read_text(encoding="utf-8"):
+                    holders.add(doc)
+            except OSError:
+                continue
+        for node in list(self.document.findall(addnodes.start_of_file)):
+            if node.get("docname") in holders:
+                node.children = []
+
+
+class HtmlBreaksInLatex(SphinxPostTransform):
+    """LaTeX: a ``<br>`` written in a Markdown table (the activation formula table puts
+    f and f' in one cell, one per line) is raw HTML, which LaTeX drops, so the PDF ran
+    "f(z) = z f'(z) = 1" together (issue 23). Print it as a line break."""
+    default_priority = 5
+    builders = ("latex",)
+    BR = re.compile(r"^\s*<br\s*/?>\s*$", re.I)
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(nodes.raw)):
+            if "html" in node.get("format", "").split() and self.BR.match(node.astext()):
+                node.replace_self(nodes.raw("", "\\newline{}", format="latex"))
+
+
+def _first_back_matter_doc(app):
+    """The first document of the last part of _toc.yml when that part is unnumbered."""
+    import yaml
+    toc = Path(app.confdir) / "_toc.yml"
+    if not toc.is_file():
+        return None
+    parts = (yaml.safe_load(toc.read_text()) or {}).get("parts") or []
+    if len(parts) < 2 or parts[-1].get("numbered") or not parts[-1].get("chapters"):
+        return None
+    return parts[-1]["chapters"][0]["file"]
+
+
 def setup(app):
+    app.connect("config-inited", _remember_secnum_depth)
+    app.connect("builder-inited", _same_numbers_as_html, priority=900)
+    app.add_post_transform(UnnumberedBackMatter)
+    app.add_post_transform(OneBibliography)
+    app.add_post_transform(HtmlBreaksInLatex)
     app.connect("missing-reference", _missing_reference)
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.connect("html-page-context", _pdf_link, priority=502)   # after the theme's 501
