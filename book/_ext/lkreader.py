@@ -44,6 +44,7 @@ def _bundle_link(app, pagename, templatename, context, doctree):
         return
     url = pathto(BUNDLE_NAME, 1)
     running = pathto("book/running")
+    running = "" if running == "#" else running          # on the running page itself
     for group in context.get("header_buttons", []):
         if group.get("label") == "download-buttons":
             group["buttons"].append({
