@@ -31,12 +31,32 @@
     });
   }
 
-  /* 2. Accessible names: a button's name must contain its visible text (WCAG 2.5.3).
-   * sphinx-togglebutton labels every solution button "Toggle hidden content" while it
-   * shows "Click to show"; drop the label so the visible hint is the name. */
+  /* 2. Accessible names (WCAG 2.5.3 "label in name"; axe button-name).
+   * - sphinx-togglebutton names every solution's chevron button "Toggle hidden content":
+   *   name it after what it opens, the title it sits in ("Solution to Exercise 1.1").
+   * - The theme's search buttons show "Search Ctrl+K" but are labelled "Search": the
+   *   visible text is the better name, so the label goes.
+   * - The colour-mode button shows the current mode's icon (titled "Light", "Dark" or
+   *   "System Settings"): its name says the mode too. */
+  var MODE_NAMES = {light: "Light", dark: "Dark", auto: "System Settings"};
+  function themeSwitchName() {
+    var mode = document.documentElement.dataset.mode || "auto";
+    document.querySelectorAll(".theme-switch-button").forEach(function (b) {
+      b.setAttribute("aria-label", "Color mode: " + (MODE_NAMES[mode] || mode));
+    });
+  }
   function fixToggleNames() {
-    document.querySelectorAll("button.toggle-button[aria-label]").forEach(function (b) {
-      b.removeAttribute("aria-label");
+    document.querySelectorAll("button.toggle-button").forEach(function (b) {
+      var title = b.closest(".admonition-title, summary");
+      var text = title ? title.textContent.replace(/\s+/g, " ").trim() : "";
+      b.setAttribute("aria-label", text || "Show or hide the solution");
+    });
+    document.querySelectorAll(".search-button__button[aria-label]").forEach(function (b) {
+      if (b.textContent.replace(/\s+/g, "").length > 0) b.removeAttribute("aria-label");
+    });
+    themeSwitchName();
+    document.querySelectorAll(".theme-switch-button").forEach(function (b) {
+      b.addEventListener("click", function () { setTimeout(themeSwitchName, 0); });
     });
   }
 
