@@ -43,7 +43,8 @@ export CODE_PATH_PY
 HELDOUT_BLOCK ?= $(shell h=$$(git rev-parse --short=7 HEAD 2>/dev/null) && echo $$(( 1000 + 0x$$h % 40000 )) || echo $$(( 1000 + $$(date +%s) % 40000 )))
 
 .PHONY: help venv book test unit nbval nbval-native nbval-alt nbval-heldout strict-build \
-        browser lab bench claims claims-status blocks pdf pdf-deps clean distclean
+        browser lab bench claims claims-status blocks pdf pdf-deps clean distclean bundle \
+        bundle-test notebooks
 
 help:
 	@echo "make book   build the HTML book into _build/html (runs every notebook)"
@@ -51,6 +52,7 @@ help:
 	@echo "make claims measure every cross-draw claim on 200+ draws (CHAPTERS=\"ch1 ch7\" for some), render the Claims ledger page"
 	@echo "make lab    JupyterLab from the venv, widgets working"
 	@echo "make pdf    the whole book as a PDF: _build/latex/lkcourse.pdf (installs TeX Live if it can)"
+	@echo "make bundle-test  the 'Run this book' zip installed from an empty folder into a fresh venv"
 	@echo "make bench  benchmarks: lkcourse vs scikit-learn, notebook times, build time"
 	@echo "make clean  remove _build and caches (keeps .venv; 'make distclean' removes it too)"
 
@@ -65,6 +67,18 @@ venv: $(STAMP)
 
 book: $(STAMP)
 	$(JB) build . --all
+	@$(MAKE) --no-print-directory bundle
+	@test -f _build/html/lkcourse.pdf || echo "make book: this build has no PDF; 'make pdf' builds _build/latex/lkcourse.pdf and links it from every page"
+
+# "Run this book" (issue 23): the notebooks, the pinned requirements and a wheel of
+# lkcourse in one zip next to the HTML book, linked from every page.
+bundle: $(STAMP)
+	$(PY) tools/make_bundle.py --out _build/html/lkcourse-book.zip
+
+# The bundle as a reader gets it: unzip into an empty folder, the README's commands in a
+# fresh venv (third-party wheels from PyPI or the pip cache), then run a chapter.
+bundle-test: $(STAMP)
+	LKCOURSE_BUNDLE_INSTALL=1 $(PY) -m pytest tests/test_bundle.py -q -rs
 
 unit: $(STAMP)
 	$(PY) -m pytest tests lkcourse --ignore=tests/browser -q
@@ -103,6 +117,7 @@ nbval-heldout: $(STAMP)
 
 strict-build: $(STAMP)
 	$(JB) build . --all -W -n --keep-going
+	@$(MAKE) --no-print-directory bundle
 
 # The two notebook runs of `make test`, in parallel on 2 cores: the strict build
 # executes every notebook natively (on LKCOURSE_SEED_BLOCK, default 0; any cell error or
@@ -153,7 +168,8 @@ pdf: $(STAMP) pdf-deps
 	rm -rf _build/latex
 	$(JB) build . --builder pdflatex
 	@test -f _build/latex/lkcourse.pdf || { echo "make pdf: _build/latex/lkcourse.pdf was not produced; see _build/latex/lkcourse.log"; exit 1; }
-	@if [ -d _build/html ]; then cp _build/latex/lkcourse.pdf _build/html/lkcourse.pdf; fi
+	@if [ -d _build/html ]; then cp _build/latex/lkcourse.pdf _build/html/lkcourse.pdf; \
+	  $(PY) book/_ext/lkbook.py --link-pdf _build/html; fi
 	@echo "make pdf: _build/latex/lkcourse.pdf ($$(pdfinfo _build/latex/lkcourse.pdf | sed -n 's/^Pages: *//p') pages)"
 
 lab: $(STAMP)

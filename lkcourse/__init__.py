@@ -35,6 +35,8 @@ from .training import *  # noqa: F401,F403
 from .updates import *  # noqa: F401,F403
 
 from . import book  # noqa: E402  (the chapters' experiments register their claims)
+from . import style  # noqa: E402  the course's figure style (issue 23)
+from .style import *  # noqa: F401,F403,E402
 
 __version__ = "0.1.0"
 
@@ -46,3 +48,4 @@ __all__ = ["datasets"] + [
                    training, updates)
     for name in module.__all__
 ]
+__all__ += style.__all__

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import inspect
 import textwrap
 
@@ -32,15 +33,20 @@ class SourceCode:
         return f"```python\n{self.text}```"
 
     def _repr_html_(self):
+        """Highlighted with the classes of the page's own code blocks (``<div
+        class="highlight">``, Pygments' short token classes): the book's theme and
+        JupyterLab colour them in light and dark mode alike, as they colour every
+        code cell. No inline colours, which would be fixed to one background."""
         try:
             from pygments import highlight
             from pygments.formatters import HtmlFormatter
             from pygments.lexers import PythonLexer
         except ImportError:  # pragma: no cover - pygments ships with Jupyter
             return None
-        fmt = HtmlFormatter(noclasses=True, style="friendly")
-        return (f'<div class="lk-source" title="source of {self.name}">'
-                f"{highlight(self.text, PythonLexer(), fmt)}</div>")
+        fmt = HtmlFormatter(cssclass="highlight")
+        name = html.escape(self.name, quote=True)
+        return (f'<div class="lk-source highlight-python notranslate" '
+                f'title="source of {name}">{highlight(self.text, PythonLexer(), fmt)}</div>')
 
 
 def show_source(obj, *, docstring=False):

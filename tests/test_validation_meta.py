@@ -301,6 +301,8 @@ NOT_TARGETS = {  # public callables that take no user input of their own
     "seed_block": "takes no argument (reads use_seed_block or LKCOURSE_SEED_BLOCK; a bad "
                   "environment value: tests/test_seeding.py::test_bad_environment_is_named)",
     "LedgerEntry": "record built by ledger_entry from the ledger file",
+    "use_style": "takes no argument (the course figure style, tests/test_style.py)",
+    "style_context": "takes no argument (the course figure style, tests/test_style.py)",
 }
 DELEGATED = {  # public callable -> the test (file::function) that checks its validation
     "Explorer": "tests/test_explore.py::test_bad_arguments_raise_invalid_parameter_error",

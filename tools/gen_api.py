@@ -23,6 +23,7 @@ SECTIONS = [
     ("Explorers", ["explore", "explorers"]),
     ("Errors, gradient checks and source display", ["_validation", "gradcheck", "source"]),
     ("Auto-checked exercises", ["exercises"]),
+    ("The figure style", ["style"]),
 ]
 HEAD = """(api-reference)=
 # The `lkcourse` API reference

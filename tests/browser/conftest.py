@@ -6,7 +6,7 @@ Playwright's own browser download (``playwright install``) is never used. Tests 
 with a clear reason when Chromium, Playwright or the built book is missing.
 
 The book is read from ``$LKCOURSE_HTML_DIR`` (default ``_build/html`` of the repo);
-full-page screenshots go to ``<html_dir>/../screenshots/<page>.png``.
+screenshots go to ``<html_dir>/../screenshots/``.
 """
 import os
 from pathlib import Path
@@ -55,7 +55,9 @@ def browser():
 @pytest.fixture
 def context(browser):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    ctx.set_default_timeout(15_000)
+    # generous: on a loaded 2-core machine a long chapter takes seconds to lay out; a
+    # timeout here means "hung", never "slow" (issue 23)
+    ctx.set_default_timeout(60_000)
     try:
         yield ctx
     finally:
