@@ -336,7 +336,7 @@ def test_every_public_optimizer_parameter_has_bad_values():
         params = set(inspect.signature(getattr(lk, name)).parameters)
         assert params == set(valid), name
         assert params <= set(BAD), (name, params - set(BAD))
-    assert set(VALID) | {"decay_weights_only"} == set(lk.optim.__all__) | set(lk.updates.__all__)
+    assert set(VALID) == set(lk.optim.__all__) | set(lk.updates.__all__)
 
 
 @pytest.mark.parametrize("target, param, bad", [
