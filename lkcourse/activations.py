@@ -76,9 +76,12 @@ def _sech2(t):
 
 
 def _keep_nan(z, d):
-    """``d`` with NaN wherever ``z`` is NaN (derivatives defined by comparisons)."""
-    nan = np.isnan(z)
-    return np.where(nan, np.nan, d) if nan.any() else d
+    """``d`` with NaN wherever ``z`` is NaN (derivatives defined by comparisons).
+
+    One reduction decides the common case: a finite sum means no NaN in ``z``."""
+    if np.isfinite(np.add.reduce(z, axis=None)):
+        return d
+    return np.where(np.isnan(z), np.nan, d)
 
 
 def _scaled(z, beta):

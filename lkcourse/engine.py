@@ -58,14 +58,15 @@ def forward_pass(model, X, rng=None, keep_post=False):
     dropout mask applied to ``A`` (None when off; ``(idx, mask)`` when only the
     networks ``idx`` of a stack drop)."""
     cache, H = [], X
+    params, act, last = model.params, model.activation, len(model.sizes) - 1
     drop = rng is not None and np.any(model.dropout > 0)
-    for layer in range(1, model.n_layers + 1):
-        Z = H @ model.params[f"W{layer}"]
-        Z += model.params[f"b{layer}"][..., None, :]
-        if layer == model.n_layers:
+    for layer in range(1, last + 1):
+        Z = H @ params[f"W{layer}"]
+        Z += params[f"b{layer}"][..., None, :]
+        if layer == last:
             cache.append((H, Z, Z, None))
             return Z, cache
-        A = model.activation.f(Z)
+        A = act.f(Z)
         H_in, H, mask = H, A, None
         if drop:
             H, mask = dropped(model, A, rng, inplace=not keep_post)
@@ -75,16 +76,18 @@ def forward_pass(model, X, rng=None, keep_post=False):
 def backward_pass(model, dout, cache):
     """Gradients of every parameter given ``dout`` = d loss / d outputs."""
     grads, delta = {}, dout
-    for layer in range(model.n_layers, 0, -1):
+    params, act = model.params, model.activation
+    for layer in range(len(cache), 0, -1):
         H = cache[layer - 1][0]
-        grads[f"W{layer}"] = np.swapaxes(H, -1, -2) @ delta
+        grads[f"W{layer}"] = H.swapaxes(-1, -2) @ delta
         grads[f"b{layer}"] = delta.sum(axis=-2)
         if layer > 1:
             _, Z, _, mask = cache[layer - 2]
-            dH = delta @ np.swapaxes(model.params[f"W{layer}"], -1, -2)
+            dH = delta @ params[f"W{layer}"].swapaxes(-1, -2)
             if isinstance(mask, tuple):
                 dH[mask[0]] *= mask[1]
             elif mask is not None:
                 dH *= mask
-            delta = dH * model.activation.df(Z)
-    return {name: grads[name] for name in model.params}
+            dH *= act.df(Z)
+            delta = dH
+    return {name: grads[name] for name in params}

@@ -102,11 +102,11 @@ def data_loss(out, y, loss):
     n = out.shape[-2]
     if loss == "mse":
         r = out - y
-        value = 0.5 * np.sum(r * r, axis=(-2, -1)) / n
+        value = 0.5 * (r * r).sum(axis=(-2, -1)) / n
         dout = r / n
     elif loss == "bce":   # softplus(z) - y z, and sigmoid(z) - y, computed stably
         t = np.log1p(np.exp(-np.abs(out)))
-        value = np.sum(np.maximum(out, 0) - y * out + t, axis=(-2, -1)) / n
+        value = (np.maximum(out, 0) - y * out + t).sum(axis=(-2, -1)) / n
         dout = (sigmoid(out) - y) / n
     else:
         logp = log_softmax(out, axis=-1)

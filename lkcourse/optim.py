@@ -69,7 +69,7 @@ def check_hyper(value, name, owner, **bounds):
 
 def _aligned(value, w, name, owner):
     """``value`` (a float, or an array over w's leading axes) broadcastable to ``w``."""
-    if not isinstance(value, np.ndarray):
+    if value.__class__ is float:
         return value
     if value.ndim > w.ndim or value.shape != w.shape[:value.ndim]:
         raise InvalidParameterError(

@@ -496,13 +496,14 @@ class _Run:
         entries = {"train_loss": tl, "train_acc": ta, "val_loss": vl, "val_acc": va,
                    "weight_norm": norm,
                    "penalty": self.rule.values(params) if self.rule.active else None}
+        everyone = bool(now.all())
         for name, value in entries.items():
             if value is None:
                 continue
             if self.K is None:
                 getattr(self.hist, name).append(float(np.atleast_1d(value)[0]))
             else:
-                self.rows[name].append(np.where(now, value, np.nan))
+                self.rows[name].append(value if everyone else np.where(now, value, np.nan))
         if self.K is None:
             self.hist.epochs.append(epoch)
             self.hist.epochs_run = epoch

@@ -124,8 +124,8 @@ class WeightPenalty:
             W = params[name]
             for unit, where, factors in self.runs:
                 if self.stacked:
-                    total[where] += factors[name][:, 0, 0] * np.sum(
-                        unit.unit_value(W[where]), axis=(1, 2))
+                    v = unit.unit_value(W[where])
+                    total[where] += factors[name][:, 0, 0] * v.reshape(len(v), -1).sum(axis=1)
                 else:
                     total += factors[name] * float(np.sum(unit.unit_value(W)))
             for k, p in self.each:
