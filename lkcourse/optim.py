@@ -48,7 +48,7 @@ import weakref
 import numpy as np
 
 from ._validation import InvalidParameterError, check_array, check_real, fail
-from .updates import adam_update, check_betas, sgd_update
+from .updates import adam_step, check_betas, sgd_step
 
 __all__ = ["SGD", "SGDW", "Adam", "AdamW"]
 
@@ -228,7 +228,7 @@ class _Optimizer:
                     f"The 'grads' parameter of {type(self).__name__}.step must have "
                     f"the shapes of params. Got {np.shape(g)} for {name!r} of shape "
                     f"{w.shape} instead.")
-            w[...] = self._update(name, w, g)
+            self._update(name, w, np.asarray(g, dtype=np.float64))
 
     def reset(self):
         """Forget the state (momentum buffers, moments, step counts)."""
@@ -296,13 +296,12 @@ class SGD(_Optimizer):
     _state_keys = ("momentum_buffer",)
 
     def _update(self, name, w, g):
+        """One step of ``w`` in place (the chain of :func:`sgd_update`)."""
         st = self._state(name, w)
-        w_new, buf = sgd_update.__wrapped__(
-            w, g, st.get("momentum_buffer"), lr=self._lr(w), momentum=self.momentum,
-            weight_decay=self._wd(name, w), decoupled=self._decoupled)
+        _, buf = sgd_step(w, g, st.get("momentum_buffer"), self._lr(w), self.momentum,
+                          self._wd(name, w), self._decoupled, inplace=True)
         if buf is not None:
             st["momentum_buffer"] = buf
-        return w_new
 
 
 class SGDW(SGD):
@@ -386,14 +385,13 @@ class Adam(_Optimizer):
     _internal = {"step": "t"}  # the raw dict keeps "t" (chapter 5 reads opt.state)
 
     def _update(self, name, w, g):
+        """One step of ``w`` in place (the chain of :func:`adam_update`)."""
         st = self._state(name, w)
         if not st:
             st.update(t=0, m=np.zeros_like(w), v=np.zeros_like(w))
         st["t"] += 1
-        w, st["m"], st["v"] = adam_update.__wrapped__(
-            w, g, st["m"], st["v"], st["t"], lr=self._lr(w), betas=self.betas,
-            eps=self.eps, weight_decay=self._wd(name, w), decoupled=self._decoupled)
-        return w
+        adam_step(w, g, st["m"], st["v"], st["t"], self._lr(w), self.betas, self.eps,
+                  self._wd(name, w), self._decoupled, inplace=True)
 
 
 class AdamW(Adam):

@@ -144,6 +144,68 @@ def adam_direction(g, m, v, t, lr, betas, eps):
     return lr / bias_correction1, m / denom, m, v
 
 
+def sgd_step(w, g, buf, lr, momentum, weight_decay, decoupled, inplace=False):
+    """The SGD chain on checked arrays: ``(w_new, buf_new)``.
+
+    ``inplace=True`` (the optimizer objects, on their own state) overwrites ``w`` and
+    the buffer instead of allocating new arrays: the same float operations, in the
+    same order, so the same bits."""
+    decay = _any(weight_decay)
+    if decay and not decoupled:
+        g = l2_gradient(g, w, weight_decay)
+    if not inplace:
+        direction, buf = momentum_direction(g, buf, momentum)
+        if decay and decoupled:
+            w = decoupled_decay(w, lr, weight_decay)
+        return w - lr * direction, buf
+    if momentum != 0:
+        if buf is None:
+            buf = g.copy()
+        else:
+            buf *= momentum
+            buf += g
+        direction = buf
+    else:
+        direction = g
+    if decay and decoupled:
+        w *= 1 - lr * weight_decay
+    w -= lr * direction
+    return w, buf
+
+
+def adam_step(w, g, m, v, t, lr, betas, eps, weight_decay, decoupled, inplace=False):
+    """The Adam chain on checked arrays: ``(w_new, m_new, v_new)``.
+
+    ``inplace=True`` (the optimizer objects, on their own state) overwrites ``w``,
+    ``m`` and ``v`` instead of allocating new arrays: the same float operations, in
+    the same order, so the same bits."""
+    decay = _any(weight_decay)
+    if decay and not decoupled:
+        g = l2_gradient(g, w, weight_decay)
+    if not inplace:
+        step_size, direction, m, v = adam_direction(g, m, v, t, lr, betas, eps)
+        if decay and decoupled:
+            w = decoupled_decay(w, lr, weight_decay)
+        return w - step_size * direction, m, v
+    beta1, beta2 = betas
+    tmp = g - m
+    tmp *= 1 - beta1
+    m += tmp                                   # m + (1 - beta1) * (g - m)
+    v *= beta2
+    tmp = (1 - beta2) * g
+    tmp *= g
+    v += tmp                                   # beta2 * v + (1 - beta2) * g * g
+    denom = np.sqrt(v)
+    denom /= math.sqrt(1 - beta2 ** t)
+    denom += eps
+    np.divide(m, denom, out=denom)             # the direction m / denom
+    denom *= lr / (1 - beta1 ** t)             # times the step size
+    if decay and decoupled:
+        w *= 1 - lr * weight_decay
+    w -= denom
+    return w, m, v
+
+
 @_validated(_check_sgd)
 def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=False):
     r"""One SGD step: PyTorch's ``torch.optim.SGD`` rule, or its decoupled variant.
@@ -195,13 +257,7 @@ def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=
     >>> w                      # 1 - 0.1 * (0.5 + 0.1 * 1)
     array([0.94])
     """
-    decay = _any(weight_decay)
-    if decay and not decoupled:
-        g = l2_gradient(g, w, weight_decay)
-    direction, buf = momentum_direction(g, buf, momentum)
-    if decay and decoupled:
-        w = decoupled_decay(w, lr, weight_decay)
-    return w - lr * direction, buf
+    return sgd_step(w, g, buf, lr, momentum, weight_decay, decoupled)
 
 
 @_validated(_check_adam)
@@ -260,10 +316,4 @@ def adam_update(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay
     >>> np.round(w, 6)
     array([0.9, 1.1])
     """
-    decay = _any(weight_decay)
-    if decay and not decoupled:
-        g = l2_gradient(g, w, weight_decay)
-    step_size, direction, m, v = adam_direction(g, m, v, t, lr, betas, eps)
-    if decay and decoupled:
-        w = decoupled_decay(w, lr, weight_decay)
-    return w - step_size * direction, m, v
+    return adam_step(w, g, m, v, t, lr, betas, eps, weight_decay, decoupled)
