@@ -1,6 +1,6 @@
 """Benchmarks for the course: `make bench` (or `.venv/bin/python benchmarks/run.py`).
 
-Three parts, all run by default; pick some with ``--only``:
+Five parts, all run by default; pick some with ``--only``:
 
 training   lkcourse's MLP + Adam vs scikit-learn's MLPClassifier, same architecture,
            activation, L2 strength (mapped between conventions), optimizer settings,
@@ -10,6 +10,9 @@ notebooks  executes every book/*.ipynb with nbclient (in memory; nothing is writ
 build      a clean `jupyter-book build . --all` into a temporary directory, timed.
            A few minutes.
 hotpaths   micro-benchmarks of the hot paths fixed in issue 15 (hot_paths.py). Seconds.
+stacked    K = 20 networks of chapter 7 trained as one stack with lk.train, beside
+           PyTorch CPU float64 batched (if installed) and 20 sequential lk.train calls
+           (stacked.py). About a minute.
 
 Nothing here is a test: the figures depend on the machine. Record them in
 benchmarks/README.md with the machine description printed first.
@@ -29,7 +32,7 @@ import warnings
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PARTS = ("training", "notebooks", "build", "hotpaths")
+PARTS = ("training", "stacked", "notebooks", "build", "hotpaths")
 
 
 def machine():
@@ -165,6 +168,10 @@ def main(argv=None):
     if "training" in args.only:
         bench_training(args.seeds, args.repeats, args.epochs, args.batch_size,
                        alpha=1e-3, lr=3e-3, n=2560, n_test=512)
+    if "stacked" in args.only:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from stacked import bench_stacked
+        bench_stacked(repeats=args.repeats)
     if "notebooks" in args.only:
         bench_notebooks()
     if "build" in args.only:

@@ -135,6 +135,40 @@ def check_same_length(a, b, name_a, name_b, owner):
             f"{b.shape} instead.")
 
 
+def check_flag(value, name, owner):
+    """Check that ``value`` is True or False (not 1, not None); return it as bool."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(name, owner, "True or False", value)
+    return bool(value)
+
+
+def check_int(value, name, owner, low, allowed=None):
+    """Check an int (not a bool, not a float) >= ``low``; return it as int."""
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or value < low):
+        fail(name, owner, allowed or f"an int >= {low}", value)
+    return int(value)
+
+
+def check_seeds(seeds, owner):
+    """``n`` (meaning seeds ``0..n-1``) or distinct ints >= 0; returned as a tuple."""
+    allowed = ("an int >= 1 (meaning seeds 0..n-1) or a non-empty sequence of distinct "
+               "ints >= 0")
+    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
+        if seeds < 1:
+            fail("seeds", owner, allowed, seeds)
+        return tuple(range(int(seeds)))
+    try:
+        out = tuple(seeds)
+    except TypeError:
+        fail("seeds", owner, allowed, seeds)
+    if (not out or len(set(out)) != len(out) or not all(
+            isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0
+            for s in out)):
+        fail("seeds", owner, allowed, seeds)
+    return tuple(int(s) for s in out)
+
+
 def check_rng(rng, owner, name="rng"):
     """Turn ``None | int | Generator`` into a Generator (never the global state)."""
     if rng is None or isinstance(rng, np.random.Generator):

@@ -41,15 +41,18 @@ true value is finite, without warnings. NaN in gives NaN out, derivatives includ
 """
 from __future__ import annotations
 
-import functools
+import re
 
 import numpy as np
 from scipy.special import erfc
 
-from ._registry import Registry, rebuild
-from ._validation import InvalidParameterError, check_array, check_choice, check_real
+from ._registry import Registry
+from ._shared import log_softmax as _log_softmax_kernel
+from ._shared import sigmoid as _sigmoid
+from ._validation import InvalidParameterError, check_array, check_choice, check_real, fail
+from .activation_base import Activation
 
-__all__ = ["Activation", "activation", "ACTIVATIONS", "softmax", "log_softmax",
+__all__ = ["activation", "ACTIVATIONS", "register_activation", "softmax", "log_softmax",
            "softmax_jacobian"]
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -58,11 +61,6 @@ _BIG = np.finfo(np.float64).max
 
 
 # Stable building blocks ----------------------------------------------------------
-def _sigmoid(t):
-    e = np.exp(-np.abs(t))  # in (0, 1]: cannot overflow
-    return np.where(t >= 0, 1.0, e) / (1.0 + e)
-
-
 def _dsigmoid(t):
     e = np.exp(-np.abs(t))
     return e / (1.0 + e) ** 2
@@ -78,7 +76,11 @@ def _sech2(t):
 
 
 def _keep_nan(z, d):
-    """``d`` with NaN wherever ``z`` is NaN (derivatives defined by comparisons)."""
+    """``d`` with NaN wherever ``z`` is NaN (derivatives defined by comparisons).
+
+    One reduction decides the common case: a finite sum means no NaN in ``z``."""
+    if np.isfinite(np.add.reduce(z, axis=None)):
+        return d
     return np.where(np.isnan(z), np.nan, d)
 
 
@@ -86,149 +88,6 @@ def _scaled(z, beta):
     """``beta * z`` with ``z`` clipped so the product cannot overflow."""
     cap = _BIG / max(abs(beta), 1.0)
     return beta * np.clip(z, -cap, cap)
-
-
-def _elementwise(method):
-    """Convert the input to a float64 array; return a numpy scalar for scalar input.
-
-    The conversion is ``check_array``'s (NaN and inf allowed); the error message, which
-    names the activation, is only formatted when the conversion fails."""
-    @functools.wraps(method)
-    def wrapper(self, z):
-        try:
-            z = np.asarray(z, dtype=np.float64)
-        except (TypeError, ValueError):
-            check_array(z, "z", f"{self!r}.{method.__name__}", finite=False, min_size=0)
-            raise  # pragma: no cover (check_array raises first)
-        out = method(self, z)
-        return out[()] if out.ndim == 0 else out
-    return wrapper
-
-
-# The base class ------------------------------------------------------------------
-class Activation:
-    """An activation function: ``a(z)`` / ``a.f(z)``, ``a.df(z)`` and its spec sheet.
-
-    Build one with :func:`activation`; ``type(a)`` is the concrete class, whose
-    source shows the formula and its derivative side by side.
-
-    Attributes
-    ----------
-    name : str
-        Registry name, e.g. ``"gelu_tanh"``.
-    params : dict
-        The parameters (a copy), e.g. ``{"negative_slope": 0.01}``.
-    formula, derivative : str
-        LaTeX for ``f(z)`` and ``f'(z)`` (no dollar signs).
-    range : str
-        The image of ``f``, e.g. ``"(0, 1)"``, ``"[-0.2785, inf)"``; ``bounds`` holds
-        the two ends as floats.
-    zero_centred : bool
-        Whether ``E[f(Z)] = 0`` for ``Z ~ N(0, 1)`` (odd functions, and SELU by design).
-    smoothness : str
-        ``"C^inf"``, ``"C^1 (f'' jumps at 0)"`` or ``"C^0 (kink at 0)"``; ``smooth`` is
-        true for ``C^inf``.
-    kinks : tuple of float
-        Points where ``df`` jumps (including softplus's switch at ``threshold/beta``).
-    monotonic : bool
-    saturates : str
-        ``"both"``, ``"left"``, ``"right"`` or ``"none"``: sides where ``f'`` -> 0.
-    minimum : tuple or None
-        ``(z*, f(z*))`` for an interior negative minimum (GELU, SiLU, Mish), else None.
-    cost : str
-        The expensive primitive: ``"free"``, ``"compare"``, ``"exp"``, ``"erf"``, ...
-    reference : str or None
-        Bibtex key of the paper in ``book/references.bib``.
-    learnable : tuple of str
-        Parameters a network may train (PReLU's ``a``); see ``PReLU.da``.
-    """
-
-    __slots__ = ("_params", "_cache")
-    name = ""
-    defaults: dict = {}
-    constraints: dict = {}  # param -> keyword arguments of check_real
-    formula = derivative = range = cost = ""
-    reference = None
-    zero_centred = False
-    smoothness = "C^inf"
-    kinks: tuple = ()
-    monotonic = True
-    saturates = "none"
-    learnable: tuple = ()
-    bounds = (-np.inf, np.inf)
-
-    def __init__(self, **params):
-        owner = f"activation({self.name!r})"
-        for key in params:
-            if not self.defaults:
-                raise InvalidParameterError(
-                    f"The '{key}' parameter of {owner} must not be given: {self.name!r} "
-                    f"takes no parameters. Got {key}={params[key]!r} instead.")
-            check_choice(key, "params", owner, self.defaults)
-        checked = {key: check_real(params.get(key, value), key, owner,
-                                   **self.constraints[key])
-                   for key, value in self.defaults.items()}
-        object.__setattr__(self, "_params", checked)
-        object.__setattr__(self, "_cache", {})
-
-    def __getattr__(self, key):
-        try:
-            return object.__getattribute__(self, "_params")[key]
-        except KeyError:
-            raise AttributeError(f"{type(self).__name__!r} has no attribute {key!r}")
-
-    def __setattr__(self, key, value):
-        raise AttributeError(f"{self!r} is read-only; build a new one with activation()")
-
-    def __repr__(self):
-        args = "".join(f", {k}={v!r}" for k, v in self._params.items())
-        return f"activation({self.name!r}{args})"
-
-    # Immutable value objects: copies and pickles rebuild through the constructor
-    # (``copy.deepcopy``, ``pickle``, joblib and multiprocessing all go through this).
-    def __reduce__(self):
-        return (rebuild, (type(self), self._params))
-
-    def __eq__(self, other):
-        return type(other) is type(self) and other._params == self._params
-
-    def __hash__(self):
-        return hash((type(self), tuple(self._params.items())))
-
-    def __call__(self, z):
-        return self.f(z)
-
-    @property
-    def params(self):
-        return dict(self._params)
-
-    @property
-    def smooth(self):
-        return self.smoothness == "C^inf"
-
-    @property
-    def minimum(self):
-        if "minimum" not in self._cache:
-            self._cache["minimum"] = self._find_minimum()
-        return self._cache["minimum"]
-
-    _bracket = None  # (lo, hi) with df(lo) < 0 < df(hi) around an interior minimum
-
-    def _find_minimum(self):
-        if self._bracket is None:
-            return None
-        lo, hi = self._bracket
-        while hi - lo > 1e-15 * abs(lo):  # bisection on the sign of f'
-            mid = 0.5 * (lo + hi)
-            lo, hi = (mid, hi) if self.df(mid) < 0 else (lo, mid)
-        z = 0.5 * (lo + hi)
-        return z, float(self.f(z))
-
-    def spec(self):
-        """The spec-sheet row: a dict of the metadata above (for tables)."""
-        keys = ("name", "formula", "derivative", "range", "zero_centred", "smoothness",
-                "monotonic", "saturates", "cost", "reference")
-        return {k: getattr(self, k) for k in keys}
 
 
 class _HasMinimum(Activation):
@@ -251,11 +110,9 @@ class Identity(Activation):
     name, cost, zero_centred, range = "identity", "free", True, "(-inf, inf)"
     formula, derivative = "z", "1"
 
-    @_elementwise
     def f(self, z):
         return z.copy()
 
-    @_elementwise
     def df(self, z):
         return _keep_nan(z, np.ones_like(z))
 
@@ -265,11 +122,9 @@ class Sigmoid(Activation):
     formula = r"\sigma(z) = \frac{1}{1 + e^{-z}}"
     derivative = r"\sigma(z)\,(1 - \sigma(z))"
 
-    @_elementwise
     def f(self, z):
         return _sigmoid(z)
 
-    @_elementwise
     def df(self, z):
         return _dsigmoid(z)
 
@@ -279,11 +134,9 @@ class Tanh(Activation):
     zero_centred = True
     formula, derivative = r"\tanh(z)", r"1 - \tanh^2(z)"
 
-    @_elementwise
     def f(self, z):
         return np.tanh(z)
 
-    @_elementwise
     def df(self, z):
         return _sech2(z)  # = 1 - tanh(z)**2, accurate in the tails too
 
@@ -293,13 +146,11 @@ class ReLU(Activation):
     smoothness, kinks, range, bounds = "C^0 (kink at 0)", (0.0,), "[0, inf)", (0.0, np.inf)
     formula, derivative = r"\max(z, 0)", r"\mathbb{1}[z > 0]"
 
-    @_elementwise
     def f(self, z):
         return np.maximum(z, 0.0)
 
-    @_elementwise
     def df(self, z):
-        return _keep_nan(z, np.where(z > 0, 1.0, 0.0))  # relu'(0) = 0
+        return _keep_nan(z, (z > 0).astype(np.float64))  # relu'(0) = 0
 
 
 class LeakyReLU(Activation):
@@ -313,11 +164,9 @@ class LeakyReLU(Activation):
     def _slope(self):
         return self.negative_slope
 
-    @_elementwise
     def f(self, z):
         return np.where(z > 0, z, self._slope * z)
 
-    @_elementwise
     def df(self, z):
         return _keep_nan(z, np.where(z > 0, 1.0, self._slope))  # f'(0) = slope
 
@@ -348,7 +197,6 @@ class PReLU(LeakyReLU):
     def _slope(self):
         return self.a
 
-    @_elementwise
     def da(self, z):
         """Derivative with respect to the slope ``a``: ``min(z, 0)`` (0 at z = 0).
 
@@ -364,12 +212,10 @@ class ELU(Activation):
     derivative = r"\mathbb{1}[z > 0] + \alpha e^{z}\,\mathbb{1}[z \le 0]"
     _scale = 1.0
 
-    @_elementwise
     def f(self, z):
         neg = self.alpha * np.expm1(np.minimum(z, 0.0))
         return self._scale * np.where(z > 0, z, neg)
 
-    @_elementwise
     def df(self, z):
         neg = self.alpha * np.exp(np.minimum(z, 0.0))
         return self._scale * np.where(z > 0, 1.0, neg)  # f'(0) = scale * alpha
@@ -409,12 +255,10 @@ class Softplus(Activation):
     formula = r"\frac{1}{\beta} \log(1 + e^{\beta z})"
     derivative = r"\sigma(\beta z)"
 
-    @_elementwise
     def f(self, z):
         t = _scaled(z, self.beta)
         return np.where(t > self.threshold, z, _softplus(t) / self.beta)
 
-    @_elementwise
     def df(self, z):
         t = _scaled(z, self.beta)
         return np.where(t > self.threshold, 1.0, _sigmoid(t))
@@ -429,11 +273,9 @@ class GELU(_HasMinimum):
     formula = r"z\,\Phi(z) = \frac{z}{2}\left(1 + \operatorname{erf}(z/\sqrt{2})\right)"
     derivative = r"\Phi(z) + z\,\varphi(z)"
 
-    @_elementwise
     def f(self, z):
         return 0.5 * z * erfc(-z / np.sqrt(2.0))  # erfc: no cancellation for z << 0
 
-    @_elementwise
     def df(self, z):
         zc = np.clip(z, -40.0, 40.0)  # phi(40) = 0 in float64; avoids z**2 overflow
         return 0.5 * erfc(-z / np.sqrt(2.0)) + zc * np.exp(-0.5 * zc * zc) / np.sqrt(2 * np.pi)
@@ -453,11 +295,9 @@ class GELUTanh(_HasMinimum):
         zc = np.clip(z, -1e3, 1e3)  # |u| > 3e7 there: tanh(u) = +-1 exactly
         return zc, self._k * (zc + self._c * zc ** 3)
 
-    @_elementwise
     def f(self, z):
         return z * _sigmoid(2.0 * self._u(z)[1])  # 0.5 (1 + tanh u) = sigmoid(2u)
 
-    @_elementwise
     def df(self, z):
         zc, u = self._u(z)
         slope = self._k * (1.0 + 3.0 * self._c * zc ** 2)
@@ -468,11 +308,9 @@ class SiLU(_HasMinimum):
     name, cost, reference = "silu", "exp", "elfwing2018silu"
     formula, derivative = r"z\,\sigma(z)", r"\sigma(z)\,(1 + z\,(1 - \sigma(z)))"
 
-    @_elementwise
     def f(self, z):
         return z * _sigmoid(z)
 
-    @_elementwise
     def df(self, z):
         return _sigmoid(z) * (1.0 + z * _sigmoid(-z))  # 1 - sigmoid(z) = sigmoid(-z)
 
@@ -483,11 +321,9 @@ class Swish(_HasMinimum):
     formula = r"z\,\sigma(\beta z)"
     derivative = r"\sigma(\beta z)\,(1 + \beta z\,(1 - \sigma(\beta z)))"
 
-    @_elementwise
     def f(self, z):
         return z * _sigmoid(_scaled(z, self.beta))
 
-    @_elementwise
     def df(self, z):
         t = _scaled(z, self.beta)
         return _sigmoid(t) * (1.0 + t * _sigmoid(-t))
@@ -525,23 +361,21 @@ class Mish(_HasMinimum):
     derivative = (r"\tanh(\operatorname{sp}(z)) + z\,\sigma(z)\,"
                   r"\operatorname{sech}^2(\operatorname{sp}(z))")
 
-    @_elementwise
     def f(self, z):
         return z * np.tanh(_softplus(z))
 
-    @_elementwise
     def df(self, z):
         sp = _softplus(z)
         return np.tanh(sp) + z * _sigmoid(z) * _sech2(sp)
 
 
-_CLASSES = {cls.name: cls for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, PReLU,
-                                      ELU, SELU, Softplus, GELU, GELUTanh, SiLU, Swish,
-                                      Mish)}
+_BUILT_IN = {cls.name: cls() for cls in (Identity, Sigmoid, Tanh, ReLU, LeakyReLU, PReLU,
+                                         ELU, SELU, Softplus, GELU, GELUTanh, SiLU, Swish,
+                                         Mish)}
 
-ACTIVATIONS = Registry("ACTIVATIONS", ((name, cls()) for name, cls in _CLASSES.items()),
-                       show="type")
-"""Read-only registry: activation name -> the object with default parameters.
+ACTIVATIONS = Registry("ACTIVATIONS", _BUILT_IN, show="type", protected=_BUILT_IN)
+"""Registry: activation name -> the object with default parameters (read-only except
+through :func:`register_activation`).
 
 Iterate over it to tabulate or test every activation (see :func:`activation`); build
 one with other parameters with :func:`activation`.
@@ -600,8 +434,60 @@ def activation(name, **params):
     ...
     lkcourse._validation.InvalidParameterError: The 'name' parameter of activation must be one of 'identity', ... Got 'gelu_tahn' instead. Did you mean 'gelu_tanh'?
     """
-    check_choice(name, "name", "activation", _CLASSES)
-    return _CLASSES[name](**params)
+    check_choice(name, "name", "activation", list(ACTIVATIONS))
+    return type(ACTIVATIONS[name])(**params)
+
+
+def register_activation(activation_class, *, replace=False):
+    """Add an activation class to ``lk.ACTIVATIONS``, to build it by name.
+
+    Afterwards ``lk.activation(name)`` and ``lk.MLP(sizes, name)`` accept its name.
+
+    Parameters
+    ----------
+    activation_class : type
+        A subclass of :class:`~lkcourse.Activation` (see
+        :mod:`lkcourse.activation_base`) whose parameters all have defaults; it is
+        registered under ``activation_class.name``.
+    replace : bool
+        Allow replacing an activation registered earlier under the same name. The
+        built-in names cannot be replaced.
+
+    Returns
+    -------
+    type
+        ``activation_class`` itself, so the function also works as a class decorator.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``activation_class`` is not such a class, its ``name`` is malformed or a
+        built-in name, or it is taken and ``replace`` is False.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> class Softsign(lk.Activation):
+    ...     name, formula = "softsign_demo", "z / (1 + |z|)"
+    ...     def f(self, z): return z / (1.0 + np.abs(z))
+    ...     def df(self, z): return (1.0 / (1.0 + np.abs(z))) ** 2
+    >>> _ = lk.register_activation(Softsign, replace=True)
+    >>> float(lk.activation("softsign_demo")(3.0))
+    0.75
+    >>> lk.ACTIVATIONS.unregister("softsign_demo")     # (keep the registry clean)
+    """
+    owner = "register_activation"
+    cls = activation_class
+    if not isinstance(cls, type) or not issubclass(cls, Activation):
+        fail("activation_class", owner, "a subclass of lk.Activation", cls)
+    name = cls.name
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        fail("activation_class", owner, "a class whose name attribute is a lowercase "
+             "name such as 'softsign' (letters, digits, _)", cls)
+    if not isinstance(replace, (bool, np.bool_)):
+        fail("replace", owner, "True or False", replace)
+    ACTIVATIONS.register(name, cls(), replace=bool(replace), owner=owner)
+    return cls
 
 
 # Softmax ----------------------------------------------------------------------------
@@ -611,10 +497,7 @@ def _prepare(z, axis, owner):
         raise InvalidParameterError(
             f"The 'z' parameter of {owner} must have at least one dimension. "
             "Got a 0-D array instead.")
-    axis = check_real(axis, "axis", owner, low=-z.ndim, high=z.ndim - 1, integer=True)
-    shift = np.max(z, axis=axis, keepdims=True)
-    shifted = z - np.where(np.isfinite(shift), shift, 0.0)  # -inf entries stay -inf
-    return shifted, axis
+    return z, check_real(axis, "axis", owner, low=-z.ndim, high=z.ndim - 1, integer=True)
 
 
 def softmax(z, axis=-1):
@@ -644,8 +527,9 @@ def softmax(z, axis=-1):
     >>> lk.softmax([1000.0, 1000.0, -1e300])
     array([0.5, 0.5, 0. ])
     """
-    shifted, axis = _prepare(z, axis, "softmax")
-    e = np.exp(shifted)
+    z, axis = _prepare(z, axis, "softmax")
+    shift = np.max(z, axis=axis, keepdims=True)
+    e = np.exp(z - np.where(np.isfinite(shift), shift, 0.0))  # -inf entries stay -inf
     return e / np.sum(e, axis=axis, keepdims=True)
 
 
@@ -670,8 +554,8 @@ def log_softmax(z, axis=-1):
     >>> lk.log_softmax([0.0, -1000.0])
     array([    0., -1000.])
     """
-    shifted, axis = _prepare(z, axis, "log_softmax")
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    z, axis = _prepare(z, axis, "log_softmax")
+    return _log_softmax_kernel(z, axis)
 
 
 def softmax_jacobian(z):

@@ -118,13 +118,64 @@ class Experiment:
         return f"Experiment({self.id!r}, n={self.n}, claims={len(self.claims)})"
 
     def claim(self, id, statistic, *, says, section, kind="rate", side="at_least"):
-        """Declare a claim about this experiment (see :class:`Claim`) and return it."""
+        """Declare a claim about this experiment (see :class:`Claim`) and return it.
+
+        Parameters
+        ----------
+        id : str
+            The claim's id, ``"<chapter>/<name>"``.
+        statistic : callable
+            ``statistic(draws) -> 1-D array``, one value per draw: booleans for a rate
+            claim, finite numbers for a mean claim.
+        says : str
+            What the chapter states, in words (shown in the ledger).
+        section : str
+            The label of the section that states it.
+        kind : {"rate", "mean"}, default "rate"
+            Whether the claim is about how often ``statistic`` holds or about its mean.
+        side : {"at_least", "at_most"}, default "at_least"
+            Which direction the chapter's statement bounds.
+
+        Returns
+        -------
+        Claim
+            The new claim (registered when the experiment is).
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> exp = lk.Experiment("ch0/normal-doc", lambda s: {
+        ...     "x": np.random.default_rng(s).normal()}, n=20, doc="intro", register=False)
+        >>> exp.claim("ch0/positive-doc", lambda d: d["x"] > 0, says="x > 0",
+        ...           section="sec-x").kind
+        'rate'
+        """
         return Claim(id, self, statistic, says=says, section=section, kind=kind,
                      side=side)
 
     def run(self, *, progress=False):
-        """Run ``fn`` on the current block's first ``n`` seeds; a :class:`Draws`
-        tagged with this experiment's id (for :func:`check_claims`)."""
+        """Run ``fn`` on the current block's first ``n`` seeds.
+
+        Parameters
+        ----------
+        progress : bool, default False
+            Show a progress bar.
+
+        Returns
+        -------
+        Draws
+            The draws, tagged with this experiment's id (for :func:`check_claims`) and
+            the seed block they came from.
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> exp = lk.Experiment("ch0/normal-doc", lambda s: {
+        ...     "x": np.random.default_rng(s).normal()}, n=20, doc="intro", register=False)
+        >>> d = exp.run()
+        >>> d.n, d.experiment
+        (20, 'ch0/normal-doc')
+        """
         draws = over_seeds(self.fn, self.n, progress=progress)
         draws.experiment = self.id
         return draws
@@ -193,8 +244,28 @@ class Claim:
         return f"Claim({self.id!r}, {self.kind}, {self.side})"
 
     def values(self, draws):
-        """The per-draw statistic on ``draws``, checked: a 1-D array of length
-        ``draws.n`` (bool for a rate, finite floats for a mean)."""
+        """The per-draw statistic on ``draws``, checked.
+
+        Parameters
+        ----------
+        draws : Draws
+            Draws of this claim's experiment.
+
+        Returns
+        -------
+        ndarray of shape (draws.n,)
+            Booleans for a rate claim, finite floats for a mean claim.
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> exp = lk.Experiment("ch0/normal-doc", lambda s: {
+        ...     "x": np.random.default_rng(s).normal()}, n=20, doc="intro", register=False)
+        >>> claim = exp.claim("ch0/positive-doc", lambda d: d["x"] > 0, says="x > 0",
+        ...                   section="sec-x")
+        >>> claim.values(exp.run()).dtype
+        dtype('bool')
+        """
         out = np.asarray(self.statistic(draws))
         if out.shape != (draws.n,):
             raise InvalidParameterError(
@@ -214,7 +285,28 @@ class Claim:
         return out
 
     def block_value(self, draws):
-        """What a block states: the count (rate) or the mean (mean) over ``draws``."""
+        """What a block states: the count (rate) or the mean (mean) over ``draws``.
+
+        Parameters
+        ----------
+        draws : Draws
+            Draws of this claim's experiment.
+
+        Returns
+        -------
+        int or float
+            How many draws satisfy a rate claim, or the mean of a mean claim.
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> exp = lk.Experiment("ch0/normal-doc", lambda s: {
+        ...     "x": np.random.default_rng(s).normal()}, n=20, doc="intro", register=False)
+        >>> claim = exp.claim("ch0/positive-doc", lambda d: d["x"] > 0, says="x > 0",
+        ...                   section="sec-x")
+        >>> 0 <= claim.block_value(exp.run()) <= 20
+        True
+        """
         values = self.values(draws)
         return int(values.sum()) if self.kind == "rate" else float(values.mean())
 
@@ -283,7 +375,26 @@ class LedgerEntry:
         return f"LedgerEntry({self.id!r}: {self.text()})"
 
     def threshold_for(self, n_block):
-        """The threshold a block of ``n_block`` draws asserts (``alpha = 1e-4``)."""
+        """The threshold a block of ``n_block`` draws asserts (``alpha = 1e-4``).
+
+        Parameters
+        ----------
+        n_block : int
+            The number of draws in the block.
+
+        Returns
+        -------
+        int or float
+            The least count (or mean) an ``"at_least"`` claim accepts, or the largest an
+            ``"at_most"`` claim accepts.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> e = lk.ledger_entry("ch1/degree-10-never-best")
+        >>> e.threshold_for(20) == e.threshold
+        True
+        """
         if self.kind == "rate":
             return proportion_threshold(self.k, self.n, n_block, side=self.side,
                                         alpha=ALPHA)
@@ -291,19 +402,70 @@ class LedgerEntry:
                               alpha=ALPHA)
 
     def vacuous_for(self, n_block):
-        """True when no count on ``n_block`` draws could fail the threshold."""
+        """Whether no count on ``n_block`` draws could fail the threshold.
+
+        Parameters
+        ----------
+        n_block : int
+            The number of draws in the block.
+
+        Returns
+        -------
+        bool
+            True when the assert on a block of that size could not fail.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> lk.ledger_entry("ch1/degree-10-never-best").vacuous_for(20)
+        False
+        """
         if self.kind != "rate":
             return False
         t = self.threshold_for(n_block)
         return t <= 0 if self.side == "at_least" else t >= n_block
 
     def percent(self, digits=0):
-        """The rate as a percentage string, e.g. ``"88 %"`` (rate claims)."""
+        """The rate as a percentage string, e.g. ``"88 %"`` (rate claims).
+
+        Parameters
+        ----------
+        digits : int, default 0
+            Digits after the decimal point.
+
+        Returns
+        -------
+        str
+            The percentage followed by ``" %"``.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> lk.ledger_entry("ch1/degree-10-never-best").percent().endswith(" %")
+        True
+        """
         return f"{100 * self.value:.{digits}f} %"
 
     def text(self, digits=2):
-        """One-line summary: ``"176 of 200 draws (88 %, 95 % interval 83-92 %)"`` or
-        ``"mean 1.23 (95 % interval 1.01-1.45) over 200 draws"``."""
+        """One-line summary of the measurement.
+
+        Parameters
+        ----------
+        digits : int, default 2
+            Digits after the decimal point of a mean claim's numbers.
+
+        Returns
+        -------
+        str
+            ``"176 of 200 draws (88 %, 95 % interval 83-92 %)"`` for a rate claim,
+            ``"mean 1.23 (95 % interval 1.01-1.45) over 200 draws"`` for a mean claim.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> "draws" in lk.ledger_entry("ch1/degree-10-never-best").text()
+        True
+        """
         if self.kind == "rate":
             return (f"{self.k} of {self.n} draws ({100 * self.value:.0f} %, 95 % "
                     f"interval {100 * self.lo:.0f}\u2013{100 * self.hi:.0f} %)")

@@ -148,6 +148,7 @@ def sparse_regression(n=100, n_features=20, n_informative=5, *, correlation=0.0,
     Returns
     -------
     X : ndarray of shape (n, n_features)
+        Gaussian features, with the requested correlation.
     y : ndarray of shape (n,)
         ``X @ coef_true + noise * N(0, 1)`` (no intercept).
     coef_true : ndarray of shape (n_features,)
@@ -220,6 +221,7 @@ def moons(n=200, *, noise=0.1, rng=None):
         :math:`(1 - \cos t, 0.5 - \sin t)`, :math:`t` evenly spaced in
         :math:`[0, \pi]`.
     y : ndarray of int, shape (n,)
+        The class, 0 or 1.
 
     Examples
     --------
@@ -261,6 +263,7 @@ def circles(n=200, *, noise=0.05, factor=0.5, rng=None):
     X : ndarray of shape (n, 2)
         Points in random order, evenly spaced angles on each circle, plus noise.
     y : ndarray of int, shape (n,)
+        0 on the outer circle, 1 on the inner one.
 
     Examples
     --------
@@ -385,8 +388,14 @@ def train_test_split(X, y, *, test_size=0.25, rng=None):
 
     Returns
     -------
-    X_train, X_test, y_train, y_test : ndarray
-        New arrays (the inputs are not modified), in scikit-learn's order.
+    X_train : ndarray
+        The training rows of ``X`` (a new array; the inputs are not modified).
+    X_test : ndarray
+        The test rows of ``X``.
+    y_train : ndarray
+        The training entries of ``y``.
+    y_test : ndarray
+        The test entries of ``y`` (the four in scikit-learn's order).
 
     Examples
     --------

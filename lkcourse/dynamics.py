@@ -1,7 +1,6 @@
 """Dynamics of a single weight under a penalty: gradient steps versus proximal steps.
 
-Re-exported at the top level as ``lk.simulate_weight`` (through
-:mod:`lkcourse.penalties`). The chapters use it to show why L1 gradient descent jitters
+Exported at the top level as ``lk.simulate_weight``. The chapters use it to show why L1 gradient descent jitters
 around 0 while the proximal step lands exactly on it, why k = 1/2 flips sign, and why
 k = 3 stalls.
 """

@@ -57,7 +57,8 @@ import numpy as np
 
 from ._validation import (InvalidParameterError, check_array, check_choice, check_real,
                           check_same_length, fail)
-from .penalties import Lk, Penalty, check_protocol
+from .penalties import Lk
+from .penalty_base import Penalty, as_penalty
 
 __all__ = ["fit_linear", "LinearFit", "ConvergenceWarning", "regularization_path",
            "regularization_path_fits", "polynomial_features"]
@@ -98,7 +99,26 @@ class LinearFit:
                             self.objective))
 
     def predict(self, X):
-        """Predictions ``X @ coef + intercept`` for a 2-D X with ``len(coef)`` columns."""
+        """Predict the targets of new rows: ``X @ coef + intercept``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n, n_features)
+            The rows, finite, with ``len(coef)`` columns.
+
+        Returns
+        -------
+        ndarray of shape (n,)
+            The predictions.
+
+        Examples
+        --------
+        >>> import numpy as np, lkcourse as lk
+        >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+        >>> fit = lk.fit_linear(X, X @ [1.0, 2.0] + 3.0)
+        >>> np.round(fit.predict([[1.0, 1.0]]), 6)
+        array([6.])
+        """
         X = check_array(X, "X", "LinearFit.predict", ndim=2)
         if X.shape[1] != self.coef.size:
             fail("X", "LinearFit.predict", f"an array with {self.coef.size} columns", X)
@@ -163,13 +183,12 @@ def _proximal_gradient(design, penalty, coef, max_iter, tol):
         r = X @ w - y
         return r @ r / (2 * n) + float(penalty.value(w))
 
-    if isinstance(penalty, Penalty):  # arrays are checked once, here: skip prox's checks
-        scale = penalty._scale(p)
-        def prox(v): return penalty._prox(v, step, scale)  # noqa: E306,E704
-    else:  # a user's penalty: only its public protocol
-        def prox(v): return np.asarray(penalty.prox(v, step), dtype=np.float64)  # noqa
+    t = step * penalty.factor(p)  # arrays are checked once, here: call the hook directly
 
-    convex = getattr(penalty, "convex", False) is True  # unknown: the monotone safeguard
+    def prox(v):
+        return penalty.unit_prox(v, t)
+
+    convex = penalty.convex is True  # an adapted object: False unless it says so
     x, z, theta = coef, coef, 1.0
     f_x = None if convex else objective(x)
     for it in range(1, max_iter + 1):
@@ -209,11 +228,11 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
     y : array_like of shape (n_samples,)
         Targets, finite.
     penalty : penalty object or None
-        For example ``lk.L1(0.1)``. None means ordinary least squares. Any object
-        with the penalty protocol of :mod:`lkcourse.penalties` works (the one
-        ``lk.MLP`` and ``lk.train`` accept): ``fit_linear`` calls its ``value(w)`` and
-        ``prox(v, step)``; a user-written object is treated as non-convex (monotone
-        safeguard) unless it has ``convex = True``.
+        For example ``lk.L1(0.1)``. None means ordinary least squares. Any penalty
+        works (a subclass of ``lk.Penalty``, or any object with ``value(w)`` and
+        ``prox(v, step)``, the ones ``lk.MLP`` and ``lk.train`` accept); a penalty
+        that is not convex (``convex = False``, the default of a plain object) gets
+        the monotone safeguard.
     fit_intercept : bool
         Fit an unpenalized intercept (by centring X and y).
     max_iter : int, >= 1
@@ -256,7 +275,7 @@ def fit_linear(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol=1
     """
     owner = "fit_linear"
     X, y = _check_data(X, y, owner)
-    _check_linear_penalty(penalty, owner)
+    penalty = _check_linear_penalty(penalty, owner)
     fit_intercept, max_iter, tol = _check_options(fit_intercept, max_iter, tol, owner)
     coef0 = _check_coef0(coef0, X.shape[1], owner)
     return _fit(_Design(X, y, fit_intercept), penalty, max_iter, tol, coef0)
@@ -275,8 +294,9 @@ def _check_data(X, y, owner):
 
 
 def _check_linear_penalty(penalty, owner, name="penalty"):
-    """None, or an object with the penalty protocol's ``value(w)`` and ``prox(v, step)``."""
-    check_protocol(penalty, owner, needs=("value", "prox"), name=name)
+    """None, or the penalty (adapted) from an object with ``value(w)`` and
+    ``prox(v, step)``."""
+    return as_penalty(penalty, owner, needs=("value", "prox"), name=name)
 
 
 def _check_options(fit_intercept, max_iter, tol, owner):
@@ -302,7 +322,7 @@ def _fit(design, penalty, max_iter, tol, coef0, stacklevel=3):
     ``stacklevel`` of the ConvergenceWarning: 3 points at fit_linear's caller."""
     X, y, n, p = design.X, design.y, design.X.shape[0], design.X.shape[1]
     if penalty is None or (isinstance(penalty, Lk) and penalty.k == 2):
-        lam = 0.0 if penalty is None else penalty.lam * penalty._scale(p)
+        lam = 0.0 if penalty is None else penalty.factor(p)
         coef, n_iter, converged = _least_squares(design, lam), 0, True
     else:
         coef, n_iter, converged = _proximal_gradient(design, penalty, coef0, max_iter, tol)
@@ -430,7 +450,7 @@ def _path(X, y, penalty_factory, lams, warm_start, fit_kwargs, owner):
     for lam in lams:
         pen = penalty_factory(float(lam))
         try:
-            _check_linear_penalty(pen, owner)
+            pen = _check_linear_penalty(pen, owner)
         except InvalidParameterError:
             fail("penalty_factory", owner,
                  "a callable returning a penalty object (such as lk.L1)", penalty_factory)

@@ -27,7 +27,18 @@ For plain SGD the two coincide; with momentum or Adam they do not. Note the fact
 
 Every optimizer takes ``decay``, a predicate ``decay(name, array) -> bool`` choosing
 the parameters that decay (default None: all of them, as in PyTorch). Pass
-:func:`decay_weights_only` to leave the biases alone.
+:func:`~lkcourse.decay_weights_only` to leave the biases alone.
+
+Each step is the chain of :mod:`lkcourse.updates`: the decay predicate masks the
+parameters, then the weight decay enters *before* the scaling (``SGD``, ``Adam``:
+``l2_gradient``) or *after* it (``SGDW``, ``AdamW``:
+``decoupled_decay``); that one choice, ``_decoupled`` in the
+classes below, is what chapter 5 is about.
+
+The optimizers work on stacks of networks unchanged (every rule is elementwise), and
+``lr`` and ``weight_decay`` may be arrays, one value per network: an array of shape
+``(K,)`` is aligned with the leading (stack) axis of every parameter, an array of
+shape ``(A, B)`` with the two leading axes, and so on.
 """
 from __future__ import annotations
 
@@ -36,35 +47,36 @@ import weakref
 
 import numpy as np
 
-from ._validation import InvalidParameterError, check_real, fail
-from .updates import _check_betas, adam_update, sgd_update
+from ._validation import InvalidParameterError, check_array, check_real, fail
+from .updates import adam_step, check_betas, sgd_step
 
-__all__ = ["SGD", "SGDW", "Adam", "AdamW", "decay_weights_only"]
+__all__ = ["SGD", "SGDW", "Adam", "AdamW"]
 
 
-def decay_weights_only(name, array):
-    """Decay predicate that selects the weight matrices ``W1, W2, ...``, not biases.
+def check_hyper(value, name, owner, **bounds):
+    """A hyperparameter: a float in range, or an array of them (one per network of a
+    stack, aligned with the leading axes of the parameters); arrays come back
+    read-only."""
+    if isinstance(value, (list, tuple, np.ndarray)):
+        arr = check_array(value, name, owner, min_size=1)
+        for entry in arr.ravel():
+            check_real(float(entry), name, owner, **bounds)
+        arr = arr.copy()
+        arr.flags.writeable = False
+        return arr
+    return check_real(value, name, owner, **bounds)
 
-    Parameters
-    ----------
-    name : str
-        Parameter name, e.g. ``"W1"`` or ``"b1"``.
-    array : ndarray
-        The parameter (unused; part of the predicate signature).
 
-    Returns
-    -------
-    bool
-        True when ``name`` starts with ``"W"``.
-
-    Examples
-    --------
-    >>> import lkcourse as lk
-    >>> opt = lk.AdamW(lr=1e-3, weight_decay=0.1, decay=lk.decay_weights_only)
-    >>> lk.decay_weights_only("W1", None), lk.decay_weights_only("b1", None)
-    (True, False)
-    """
-    return name.startswith("W")
+def _aligned(value, w, name, owner):
+    """``value`` (a float, or an array over w's leading axes) broadcastable to ``w``."""
+    if value.__class__ is float:
+        return value
+    if value.ndim > w.ndim or value.shape != w.shape[:value.ndim]:
+        raise InvalidParameterError(
+            f"The '{name}' parameter of {owner} must be a float or an array matching the "
+            f"leading axes of every parameter. Got an array of shape {value.shape} for "
+            f"a parameter of shape {w.shape} instead.")
+    return value.reshape(value.shape + (1,) * (w.ndim - value.ndim))
 
 
 class _Optimizer:
@@ -85,17 +97,21 @@ class _Optimizer:
 
     def __init__(self, lr, weight_decay, decay):
         name = type(self).__name__
-        self.lr = check_real(lr, "lr", name, low=0, low_open=True)
-        self.weight_decay = check_real(weight_decay, "weight_decay", name, low=0)
+        self.lr = check_hyper(lr, "lr", name, low=0, low_open=True)
+        self.weight_decay = check_hyper(weight_decay, "weight_decay", name, low=0)
         if decay is not None and not callable(decay):
             fail("decay", name, "None or a callable decay(name, array) -> bool", decay)
         self.decay = decay
         self.reset()
 
     def _wd(self, name, w):
-        if self.weight_decay == 0 or self.decay is None or self.decay(name, w):
-            return self.weight_decay
-        return 0.0
+        """The weight decay of parameter ``name``: 0 where the ``decay`` mask says no."""
+        if self.decay is not None and not self.decay(name, w):
+            return 0.0
+        return _aligned(self.weight_decay, w, "weight_decay", type(self).__name__)
+
+    def _lr(self, w):
+        return _aligned(self.lr, w, "lr", type(self).__name__)
 
     def _state(self, name, w):
         """The live state dict of array ``w`` (stepped under ``name``); new if unseen."""
@@ -212,7 +228,7 @@ class _Optimizer:
                     f"The 'grads' parameter of {type(self).__name__}.step must have "
                     f"the shapes of params. Got {np.shape(g)} for {name!r} of shape "
                     f"{w.shape} instead.")
-            w[...] = self._update(name, w, g)
+            self._update(name, w, np.asarray(g, dtype=np.float64))
 
     def reset(self):
         """Forget the state (momentum buffers, moments, step counts)."""
@@ -244,11 +260,11 @@ class SGD(_Optimizer):
 
     Parameters
     ----------
-    lr : float, > 0
-        Learning rate.
+    lr : float > 0, or array of them
+        Learning rate (an array: one per network of a stack).
     momentum : float, 0 <= momentum < 1
         Momentum (heavy ball, dampening 0, no Nesterov, as PyTorch's defaults).
-    weight_decay : float, >= 0
+    weight_decay : float >= 0, or array of them
         L2 coefficient added to the gradient (:math:`g + \lambda' w`), before
         momentum. Equivalent to adding ``lk.L2(weight_decay / 2)`` to the loss.
     decay : callable or None
@@ -280,13 +296,12 @@ class SGD(_Optimizer):
     _state_keys = ("momentum_buffer",)
 
     def _update(self, name, w, g):
+        """One step of ``w`` in place (the chain of :func:`sgd_update`)."""
         st = self._state(name, w)
-        w_new, buf = sgd_update.__wrapped__(
-            w, g, st.get("momentum_buffer"), lr=self.lr, momentum=self.momentum,
-            weight_decay=self._wd(name, w), decoupled=self._decoupled)
+        _, buf = sgd_step(w, g, st.get("momentum_buffer"), self._lr(w), self.momentum,
+                          self._wd(name, w), self._decoupled, inplace=True)
         if buf is not None:
             st["momentum_buffer"] = buf
-        return w_new
 
 
 class SGDW(SGD):
@@ -294,11 +309,11 @@ class SGDW(SGD):
 
     Parameters
     ----------
-    lr : float, > 0
-        Learning rate.
+    lr : float > 0, or array of them
+        Learning rate (an array: one per network of a stack).
     momentum : float, 0 <= momentum < 1
         Momentum, applied to the raw gradient only.
-    weight_decay : float, >= 0
+    weight_decay : float >= 0, or array of them
         Decoupled decay: :math:`w \leftarrow w - \eta\lambda' w`, outside the buffer.
     decay : callable or None
         ``decay(name, array) -> bool``: which params decay (default all).
@@ -306,9 +321,10 @@ class SGDW(SGD):
     Notes
     -----
     Order of one step (see :func:`sgd_update` with ``decoupled=True``): update the
-    buffer with the raw gradient, then :math:`w \leftarrow (w - \eta\lambda' w) - \eta
-    b`; both terms use the weights from before the step. Without momentum this is
-    :class:`SGD` with the same ``weight_decay``; with momentum it is not. PyTorch
+    buffer with the raw gradient, then :math:`w \leftarrow w\,(1 - \eta\lambda') - \eta
+    b` (the decoupled decay of :class:`AdamW`, PyTorch's formula); both terms use the
+    weights from before the step. Without momentum this is :class:`SGD` with the same
+    ``weight_decay`` (to round-off); with momentum it is not. PyTorch
     has no SGDW; with a constant learning rate this is the paper's Algorithm 1
     (their :math:`\eta` sits inside the buffer, which only matters for schedules).
 
@@ -329,13 +345,13 @@ class Adam(_Optimizer):
 
     Parameters
     ----------
-    lr : float, > 0
-        Learning rate.
+    lr : float > 0, or array of them
+        Learning rate (an array: one per network of a stack).
     betas : (float, float), each in [0, 1)
         Decay rates of the first and second moment estimates.
     eps : float, > 0
         Added to the bias-corrected :math:`\sqrt{\hat v}`.
-    weight_decay : float, >= 0
+    weight_decay : float >= 0, or array of them
         L2 coefficient added to the gradient *before* the moments, so it is rescaled
         by Adam like the gradient (this is not weight decay; see :class:`AdamW`).
     decay : callable or None
@@ -362,21 +378,20 @@ class Adam(_Optimizer):
                  decay=None):
         super().__init__(lr, weight_decay, decay)
         name = type(self).__name__
-        self.betas = _check_betas(betas, name)
+        self.betas = check_betas(betas, name)
         self.eps = check_real(eps, "eps", name, low=0, low_open=True)
 
     _state_keys = ("step", "m", "v")
     _internal = {"step": "t"}  # the raw dict keeps "t" (chapter 5 reads opt.state)
 
     def _update(self, name, w, g):
+        """One step of ``w`` in place (the chain of :func:`adam_update`)."""
         st = self._state(name, w)
         if not st:
             st.update(t=0, m=np.zeros_like(w), v=np.zeros_like(w))
         st["t"] += 1
-        w, st["m"], st["v"] = adam_update.__wrapped__(
-            w, g, st["m"], st["v"], st["t"], lr=self.lr, betas=self.betas, eps=self.eps,
-            weight_decay=self._wd(name, w), decoupled=self._decoupled)
-        return w
+        adam_step(w, g, st["m"], st["v"], st["t"], self._lr(w), self.betas, self.eps,
+                  self._wd(name, w), self._decoupled, inplace=True)
 
 
 class AdamW(Adam):
@@ -384,13 +399,13 @@ class AdamW(Adam):
 
     Parameters
     ----------
-    lr : float, > 0
-        Learning rate.
+    lr : float > 0, or array of them
+        Learning rate (an array: one per network of a stack).
     betas : (float, float), each in [0, 1)
         Decay rates of the moment estimates.
     eps : float, > 0
         Added to the bias-corrected :math:`\sqrt{\hat v}`.
-    weight_decay : float, >= 0
+    weight_decay : float >= 0, or array of them
         Decoupled decay, default 0.01 as in PyTorch: each step first does
         :math:`w \leftarrow w (1 - \eta\lambda')`, then the Adam step on the raw
         gradient.

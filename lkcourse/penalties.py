@@ -6,8 +6,10 @@ of ``step * R(u) + 0.5 * ||u - v||**2``. Arrays of any shape are penalized entry
 (for a weight matrix, ``L2`` is the squared Frobenius norm and ``LInf`` the largest
 absolute entry). The math lives in the pure functions of :mod:`lkcourse.prox`
 (``soft_threshold``, ``hard_threshold``, ``half_threshold``, ``prox_lk``,
-``project_l1_ball``), re-exported here together with ``simulate_weight`` from
-:mod:`lkcourse.dynamics`.
+``project_l1_ball``). Each class is a subclass of :class:`~lkcourse.Penalty` that writes
+the three hooks of its *unit* penalty (strength 1): the way to write a new one, shown in
+:mod:`lkcourse.penalty_base`. :func:`register_penalty` adds a class to ``lk.PENALTIES``
+so that :func:`penalty` builds it by name.
 
 .. rubric:: Conventions
 
@@ -71,22 +73,15 @@ For the data term ``(1/(2n))*||y - X w - b||**2``:
 - ``ElasticNet(l1, l2)`` = Keras ``L1L2(l1, l2)`` = scikit-learn
   ``ElasticNet(alpha=l1 + 2*l2, l1_ratio=l1 / (l1 + 2*l2))``.
 
-.. rubric:: The penalty protocol (writing your own)
+.. rubric:: Writing your own
 
-Every function of :mod:`lkcourse` that takes a ``penalty`` accepts any object with
-these methods, not only the classes here (duck typing, as in pyproximal):
-
-- ``value(w) -> float``: :math:`R(w)` for an array ``w`` of any shape;
-- ``grad(w) -> ndarray`` of ``w``'s shape: a (sub)gradient, used by ``MLP.loss_and_grads``
-  and ``lk.train(penalty_mode="grad")``;
-- ``prox(v, step) -> ndarray`` of ``v``'s shape, the minimizer over u of
-  ``step * R(u) + 0.5 * ||u - v||**2``: used by ``lk.fit_linear`` (with ``value``) and
-  ``lk.train(penalty_mode="prox")``;
-- optionally ``convex = True``, which lets ``fit_linear`` use plain FISTA with restart
-  (otherwise it adds the monotone safeguard of the non-convex case).
-
-Each caller names what it needs: ``MLP`` and ``train`` check ``value`` and ``grad``
-(and ``prox`` in prox mode), ``fit_linear`` checks ``value`` and ``prox``.
+Subclass :class:`~lkcourse.Penalty` and write ``unit_value``, ``unit_grad`` and
+``unit_prox`` (:mod:`lkcourse.penalty_base` has the recipe and a Huber example); check it
+with :func:`lkcourse.check_penalty`; register it with :func:`register_penalty`. Any other
+object with ``value(w)``, ``grad(w)`` and ``prox(v, step)`` is accepted too, through the
+adapter :func:`~lkcourse.as_penalty` (each caller names what it needs: ``MLP`` and
+``train`` use ``value`` and ``grad``, and ``prox`` in prox mode; ``fit_linear`` uses
+``value`` and ``prox``).
 
 Elementwise math follows numpy: NaN in ``w`` gives NaN out, and huge weights give inf
 (without warnings). The parameters (``lam``, ``k``, ``step``, ``reduction``) are
@@ -95,125 +90,18 @@ checked and raise ``lk.InvalidParameterError``.
 from __future__ import annotations
 
 import inspect
+import re
 
 import numpy as np
 
-from ._registry import Registry, rebuild
-from ._validation import InvalidParameterError, check_array, check_choice, check_real, fail
-from .dynamics import simulate_weight
-from .prox import (_soft, half_threshold, hard_threshold, project_l1_ball, prox_lk,
-                   soft_threshold)
+from ._registry import Registry
+from ._shared import soft
+from ._validation import InvalidParameterError, check_choice, fail
+from .penalty_base import Penalty
+from .prox import half_threshold, hard_threshold, project_l1_ball, prox_lk
 
-__all__ = ["Penalty", "Lk", "L1", "L2", "LInf", "L0", "ElasticNet", "penalty",
-           "PENALTIES", "simulate_weight", "soft_threshold", "hard_threshold",
-           "half_threshold", "prox_lk", "project_l1_ball"]
-
-_QUIET = dict(over="ignore", invalid="ignore", under="ignore")
-
-
-class Penalty:
-    """Base class of the penalties: input checks, ``reduction`` and the shared API.
-
-    Subclasses set ``convex`` and implement ``_value(w, s)``, ``_grad(w, s)`` and
-    ``_prox(v, step, s)``, where ``s`` is 1 for ``reduction="sum"`` and
-    ``1 / size`` for ``"mean"``. Instances are immutable.
-    """
-
-    convex = True
-    name = "penalty"
-
-    def __init__(self, *, reduction="sum", **params):
-        owner = type(self).__name__
-        for key, val in params.items():
-            object.__setattr__(self, key, val)
-        object.__setattr__(self, "reduction",
-                           check_choice(reduction, "reduction", owner, ["sum", "mean"]))
-
-    def __setattr__(self, key, val):
-        raise AttributeError(f"{type(self).__name__} objects are immutable; "
-                             "build a new one instead.")
-
-    def _params(self):
-        return {"lam": self.lam}
-
-    def _scale(self, size):
-        return 1.0 if self.reduction == "sum" else 1.0 / max(size, 1)
-
-    def _array(self, w, name, method):
-        return check_array(w, name, f"{type(self).__name__}.{method}", finite=False,
-                           min_size=0)
-
-    def _entrywise(self, w):
-        """The penalty of each entry of a checked ``w`` on its own (w's shape): what
-        ``value(np.array([w_i]))`` gives, in one call (curves of one weight)."""
-        return np.array([self._value(np.array([wi]), 1.0) for wi in np.ravel(w)]
-                        ).reshape(np.shape(w))
-
-    def value(self, w):
-        """Penalty value ``R(w)`` as a float (see the class docstring for the formula)."""
-        w = self._array(w, "w", "value")
-        with np.errstate(**_QUIET):
-            return float(self._value(w, self._scale(w.size)))
-
-    def __call__(self, w):
-        return self.value(w)
-
-    def grad(self, w):
-        """Gradient of ``R`` at ``w`` (minimum-norm subgradient at kinks), ``w``'s shape."""
-        w = self._array(w, "w", "grad")
-        with np.errstate(**_QUIET):
-            return np.asarray(self._grad(w, self._scale(w.size)), dtype=np.float64)
-
-    def prox(self, v, step):
-        """``argmin_u step * R(u) + 0.5 * ||u - v||**2``, an array of ``v``'s shape.
-
-        ``step`` must be a finite float > 0.
-        """
-        v = self._array(v, "v", "prox")
-        step = check_real(step, "step", f"{type(self).__name__}.prox", low=0,
-                          low_open=True)
-        return np.asarray(self._prox(v, step, self._scale(v.size)), dtype=np.float64)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self._params().items())
-        if self.reduction != "sum":
-            args += f", reduction={self.reduction!r}"
-        return f"{type(self).__name__}({args})"
-
-    def _key(self):
-        return (type(self).__name__, tuple(self._params().items()), self.reduction)
-
-    def __reduce__(self):
-        # Copies and pickles rebuild through the constructor (``Lk.__new__`` needs k).
-        return (rebuild, (type(self), {**self._params(), "reduction": self.reduction}))
-
-    def __eq__(self, other):
-        return isinstance(other, Penalty) and self._key() == other._key()
-
-    def __hash__(self):
-        return hash(self._key())
-
-
-def check_protocol(penalty, owner, needs=("value", "grad"), name="penalty"):
-    """Check that ``penalty`` is None or an object with the protocol's methods ``needs``.
-
-    The one check of the penalty protocol (see the module docstring): ``MLP`` and
-    ``train`` need ``value`` and ``grad``, ``fit_linear`` ``value`` and ``prox``. A class
-    (``lk.L1`` instead of ``lk.L1(0.1)``) is rejected with a hint.
-    """
-    if penalty is None:
-        return None
-    if isinstance(penalty, type) or not all(callable(getattr(penalty, m, None))
-                                            for m in needs):
-        methods = " and ".join(f"{m}({'v, step' if m == 'prox' else 'w'})" for m in needs)
-        hint = " (an instance: call the class)" if isinstance(penalty, type) else ""
-        fail(name, owner, f"None or a penalty with {methods}, e.g. lk.L2(1e-3){hint}",
-             penalty)
-    return penalty
-
-
-def _lam(lam, owner, name="lam"):
-    return check_real(lam, name, owner, low=0)
+__all__ = ["Lk", "L1", "L2", "LInf", "L0", "ElasticNet", "penalty", "PENALTIES",
+           "register_penalty"]
 
 
 class Lk(Penalty):
@@ -259,12 +147,18 @@ class Lk(Penalty):
     """
 
     name = "lk"
+    constraints = {"k": {"low": 0, "low_open": True, "allow_inf": True}}
+    examples = ({"k": 0.5, "lam": 0.3}, {"k": 1.5, "lam": 0.7}, {"k": 3.0, "lam": 0.4},
+                {"k": 0.7, "lam": 0.2, "reduction": "mean"})
 
     def __new__(cls, *args, **kwargs):
         if cls is Lk:
             k = args[0] if args else kwargs.get("k")
-            k = check_real(k, "k", "Lk", low=0, low_open=True, allow_inf=True)
-            if np.isinf(k):
+            try:
+                k_inf = bool(np.isinf(k))
+            except TypeError:
+                k_inf = False
+            if k_inf and k > 0:
                 rest = dict(kwargs)
                 rest.pop("k", None)
                 return LInf(*args[1:], **rest)
@@ -275,30 +169,21 @@ class Lk(Penalty):
         lambda cls, k, lam=1.0, *, reduction="sum": None)
 
     def __init__(self, k, lam=1.0, *, reduction="sum"):
-        owner = type(self).__name__
-        k = check_real(k, "k", owner, low=0, low_open=True, allow_inf=True)
-        super().__init__(k=k, lam=_lam(lam, owner), reduction=reduction)
-        object.__setattr__(self, "convex", k >= 1)
-
-    def _params(self):
-        return {"k": self.k, "lam": self.lam}
+        super().__init__(k=k, lam=lam, reduction=reduction)
+        object.__setattr__(self, "convex", self.k >= 1)
 
     def _key(self):
         return ("Lk", (self.k, self.lam), self.reduction)
 
-    def _entrywise(self, w):  # equals _value of each entry alone, to the last bit
-        return self.lam * np.abs(w) ** self.k
+    def unit_value(self, w):
+        return np.abs(w) ** self.k
 
-    def _value(self, w, s):
-        return self.lam * s * np.sum(np.abs(w) ** self.k)
-
-    def _grad(self, w, s):
+    def unit_grad(self, w):
         a = np.abs(w)
         safe = np.where(a == 0, 1.0, a)
-        return np.where(a == 0, 0.0, self.lam * s * self.k * np.sign(w) * safe ** (self.k - 1))
+        return np.where(a == 0, 0.0, self.k * np.sign(w) * safe ** (self.k - 1))
 
-    def _prox(self, v, step, s):
-        t = step * self.lam * s
+    def unit_prox(self, v, t):
         if self.k == 2:
             return v / (1.0 + 2.0 * t)
         if self.k == 0.5:
@@ -333,15 +218,25 @@ class L1(Lk):
     """
 
     name = "l1"
+    constraints = {}
+    examples = ({"lam": 0.7}, {"lam": 0.3, "reduction": "mean"})
 
     def __init__(self, lam=1.0, *, reduction="sum"):
-        super().__init__(1.0, lam, reduction=reduction)
+        Penalty.__init__(self, lam=lam, reduction=reduction)
+        object.__setattr__(self, "k", 1.0)
 
-    def _grad(self, w, s):  # the fast path of Lk._grad for k = 1: sign(0) = 0
-        return (self.lam * s) * np.sign(w)
-
-    def _params(self):
+    @property
+    def params(self):
         return {"lam": self.lam}
+
+    def unit_value(self, w):
+        return np.abs(w)
+
+    def unit_grad(self, w):  # sign(0) = 0: the minimum-norm subgradient
+        return np.sign(w)
+
+    def unit_prox(self, v, t):
+        return soft(v, t)
 
 
 class L2(Lk):
@@ -371,18 +266,25 @@ class L2(Lk):
     """
 
     name = "l2"
+    constraints = {}
+    examples = ({"lam": 0.7}, {"lam": 0.3, "reduction": "mean"})
 
     def __init__(self, lam=1.0, *, reduction="sum"):
-        super().__init__(2.0, lam, reduction=reduction)
+        Penalty.__init__(self, lam=lam, reduction=reduction)
+        object.__setattr__(self, "k", 2.0)
 
-    def _value(self, w, s):
-        return self.lam * s * float(np.vdot(w, w))
-
-    def _grad(self, w, s):  # the fast path of Lk._grad for k = 2 (training calls it a lot)
-        return (2.0 * self.lam * s) * w
-
-    def _params(self):
+    @property
+    def params(self):
         return {"lam": self.lam}
+
+    def unit_value(self, w):
+        return w * w
+
+    def unit_grad(self, w):
+        return 2.0 * w
+
+    def unit_prox(self, v, t):
+        return v / (1.0 + 2.0 * t)
 
 
 class LInf(Penalty):
@@ -401,8 +303,9 @@ class LInf(Penalty):
     for the largest :math:`|w_j|`, 0 elsewhere, and 0 at w = 0: the minimum-norm
     subgradient. Prox (Moreau decomposition, the dual ball of the L-infinity norm being
     the L1 ball): :math:`v - \operatorname{proj}_{\{\|u\|_1 \le t\}}(v)`, t = step*lam;
-    it clips the largest entries to a common level. Entries are coupled, so a NaN or
-    inf anywhere in ``w`` or ``v`` gives NaN everywhere in ``grad`` and ``prox``.
+    it clips the largest entries to a common level. Entries are coupled (the penalty
+    is not separable), so a NaN or inf anywhere in ``w`` or ``v`` gives NaN everywhere
+    in ``grad`` and ``prox``.
 
     Examples
     --------
@@ -416,14 +319,16 @@ class LInf(Penalty):
 
     name = "linf"
     k = np.inf
+    separable = False
+    examples = ({"lam": 0.7}, {"lam": 0.3, "reduction": "mean"})
 
     def __init__(self, lam=1.0, *, reduction="sum"):
-        super().__init__(lam=_lam(lam, "LInf"), reduction=reduction)
+        super().__init__(lam=lam, reduction=reduction)
 
-    def _value(self, w, s):
-        return self.lam * s * (np.max(np.abs(w)) if w.size else 0.0)
+    def unit_value(self, w):
+        return np.max(np.abs(w)) if w.size else 0.0
 
-    def _grad(self, w, s):
+    def unit_grad(self, w):
         a = np.abs(w)
         if w.size == 0 or np.isnan(a).any():
             return np.full(w.shape, np.nan) if w.size else np.zeros(w.shape)
@@ -431,12 +336,12 @@ class LInf(Penalty):
         if m == 0:
             return np.zeros(w.shape)
         tied = a == m
-        return self.lam * s * np.sign(w) * tied / np.count_nonzero(tied)
+        return np.sign(w) * tied / np.count_nonzero(tied)
 
-    def _prox(self, v, step, s):
+    def unit_prox(self, v, t):
         if not np.isfinite(v).all():
             return np.full(v.shape, np.nan)
-        return v - project_l1_ball(v, step * self.lam * s)
+        return v - project_l1_ball(v, t)
 
 
 class L0(Penalty):
@@ -468,18 +373,19 @@ class L0(Penalty):
 
     name = "l0"
     convex = False
+    examples = ({"lam": 0.7}, {"lam": 0.3, "reduction": "mean"})
 
     def __init__(self, lam=1.0, *, reduction="sum"):
-        super().__init__(lam=_lam(lam, "L0"), reduction=reduction)
+        super().__init__(lam=lam, reduction=reduction)
 
-    def _value(self, w, s):
-        return self.lam * s * np.sum(np.where(np.isnan(w), np.nan, w != 0))
+    def unit_value(self, w):
+        return np.where(np.isnan(w), np.nan, w != 0)
 
-    def _grad(self, w, s):
+    def unit_grad(self, w):
         return np.where(np.isnan(w), np.nan, 0.0)
 
-    def _prox(self, v, step, s):
-        return hard_threshold(v, np.sqrt(2.0 * step * self.lam * s))
+    def unit_prox(self, v, t):
+        return hard_threshold(v, np.sqrt(2.0 * t))
 
 
 class ElasticNet(Penalty):
@@ -499,7 +405,8 @@ class ElasticNet(Penalty):
     Gradient :math:`\ell_1 \operatorname{sign}(w) + 2\ell_2 w` (0 at w = 0). Prox:
     :math:`\operatorname{soft}(v, \mathrm{step}\,\ell_1)/(1 + 2\,\mathrm{step}\,\ell_2)`.
     scikit-learn's ``ElasticNet(alpha, l1_ratio)`` is ``l1 = alpha*l1_ratio``,
-    ``l2 = alpha*(1 - l1_ratio)/2``.
+    ``l2 = alpha*(1 - l1_ratio)/2``. The two strengths are part of the unit penalty
+    (``strength = None``).
 
     Examples
     --------
@@ -512,28 +419,83 @@ class ElasticNet(Penalty):
     """
 
     name = "elasticnet"
+    strength = None
+    constraints = {"l1": {"low": 0}, "l2": {"low": 0}}
+    examples = ({"l1": 0.5, "l2": 0.3}, {"l1": 0.2, "l2": 0.6, "reduction": "mean"})
 
     def __init__(self, l1=1.0, l2=1.0, *, reduction="sum"):
-        super().__init__(l1=_lam(l1, "ElasticNet", "l1"), l2=_lam(l2, "ElasticNet", "l2"),
-                         reduction=reduction)
+        super().__init__(l1=l1, l2=l2, reduction=reduction)
 
-    def _params(self):
-        return {"l1": self.l1, "l2": self.l2}
+    def unit_value(self, w):
+        return self.l1 * np.abs(w) + self.l2 * w ** 2
 
-    def _value(self, w, s):
-        return s * (self.l1 * np.sum(np.abs(w)) + self.l2 * np.sum(w ** 2))
+    def unit_grad(self, w):
+        return self.l1 * np.sign(w) + 2.0 * self.l2 * w
 
-    def _grad(self, w, s):
-        return s * (self.l1 * np.sign(w) + 2.0 * self.l2 * w)
-
-    def _prox(self, v, step, s):
-        return _soft(v, step * self.l1 * s) / (1.0 + 2.0 * step * self.l2 * s)
+    def unit_prox(self, v, t):
+        return soft(v, t * self.l1) / (1.0 + 2.0 * t * self.l2)
 
 
-PENALTIES = Registry("PENALTIES", {
-    "l0": L0, "l1": L1, "l2": L2, "lk": Lk, "linf": LInf, "elasticnet": ElasticNet,
-}, show="type")
-"""Read-only registry mapping each penalty name to its class (see :func:`penalty`)."""
+_BUILT_IN = {"l0": L0, "l1": L1, "l2": L2, "lk": Lk, "linf": LInf, "elasticnet": ElasticNet}
+
+PENALTIES = Registry("PENALTIES", _BUILT_IN, show="type", protected=_BUILT_IN)
+"""Registry mapping each penalty name to its class (see :func:`penalty`); read-only
+except through :func:`register_penalty`."""
+
+
+def register_penalty(penalty_class, *, replace=False):
+    """Add a penalty class to ``lk.PENALTIES``, so that ``lk.penalty(name, ...)`` builds it.
+
+    Parameters
+    ----------
+    penalty_class : type
+        A subclass of :class:`~lkcourse.Penalty` (the recommended way), or any class
+        whose instances have ``value``, ``grad`` and ``prox``; it is registered under
+        ``penalty_class.name``.
+    replace : bool
+        Allow replacing a penalty registered earlier under the same name (re-running
+        a notebook cell). The built-in names cannot be replaced.
+
+    Returns
+    -------
+    type
+        ``penalty_class`` itself, so the function also works as a class decorator.
+
+    Raises
+    ------
+    InvalidParameterError
+        If ``penalty_class`` is not such a class, its ``name`` is malformed or a
+        built-in name, or it is taken and ``replace`` is False.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> class Cubic(lk.Penalty):
+    ...     name = "cubic_demo"
+    ...     def __init__(self, lam=1.0, *, reduction="sum"):
+    ...         super().__init__(lam=lam, reduction=reduction)
+    ...     def unit_value(self, w): return np.abs(w) ** 3
+    ...     def unit_grad(self, w): return 3 * w * np.abs(w)
+    ...     def unit_prox(self, v, t): return lk.prox_lk(v, t, 3)
+    >>> _ = lk.register_penalty(Cubic, replace=True)
+    >>> lk.penalty("cubic_demo", lam=2.0).value([1.0, -2.0])
+    18.0
+    >>> lk.PENALTIES.unregister("cubic_demo")          # (keep the registry clean)
+    """
+    owner = "register_penalty"
+    if not isinstance(penalty_class, type) or not (
+            issubclass(penalty_class, Penalty) or all(
+                callable(getattr(penalty_class, m, None)) for m in ("value", "grad", "prox"))):
+        fail("penalty_class", owner, "a subclass of lk.Penalty (or a class with value, "
+             "grad and prox)", penalty_class)
+    name = getattr(penalty_class, "name", None)
+    if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        fail("penalty_class", owner, "a class whose name attribute is a lowercase name "
+             "such as 'huber' (letters, digits, _)", penalty_class)
+    if not isinstance(replace, (bool, np.bool_)):
+        fail("replace", owner, "True or False", replace)
+    PENALTIES.register(name, penalty_class, replace=bool(replace), owner=owner)
+    return penalty_class
 
 
 def penalty(name, **params):
@@ -541,8 +503,9 @@ def penalty(name, **params):
 
     Parameters
     ----------
-    name : {"l0", "l1", "l2", "lk", "linf", "elasticnet"}
-        The keys of ``lk.PENALTIES``.
+    name : str
+        A key of ``lk.PENALTIES``: ``"l0" "l1" "l2" "lk" "linf" "elasticnet"``, and the
+        names added with :func:`register_penalty`.
     **params
         Passed to the class: ``lam`` and ``reduction`` for all, ``k`` (required) for
         ``"lk"``, ``l1`` and ``l2`` for ``"elasticnet"``.
@@ -566,17 +529,21 @@ def penalty(name, **params):
     >>> lk.penalty("L1")
     Traceback (most recent call last):
     ...
-    lkcourse._validation.InvalidParameterError: The 'name' parameter of penalty must be one of 'l0', 'l1', 'l2', 'lk', 'linf', 'elasticnet'. Got 'L1' instead. Did you mean 'l1'?
+    lkcourse._validation.InvalidParameterError: The 'name' parameter of penalty must be one of 'l0', 'l1', 'l2', 'lk', 'linf', 'elasticnet'... Got 'L1' instead. Did you mean 'l1'?
     """
     name = check_choice(name, "name", "penalty", list(PENALTIES))
     cls = PENALTIES[name]
-    allowed = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
+    signature = inspect.signature(cls.__init__)
+    allowed = [p for p in signature.parameters if p != "self"]
     owner = f"penalty({name!r})"
     for key, val in params.items():
         if key not in allowed:
             check_choice(key, "**params", owner, allowed)
-    if "k" in allowed and "k" not in params:
-        raise InvalidParameterError(
-            f"The 'k' parameter of {owner} must be given, a float > 0 (or inf). "
-            "Got nothing instead.")
+    for key, par in signature.parameters.items():
+        if (key != "self" and par.default is inspect.Parameter.empty
+                and par.kind in (par.POSITIONAL_OR_KEYWORD, par.KEYWORD_ONLY)
+                and key not in params):
+            raise InvalidParameterError(
+                f"The '{key}' parameter of {owner} must be given"
+                + (", a float > 0 (or inf)" if key == "k" else "") + ". Got nothing instead.")
     return cls(**params)

@@ -6,6 +6,8 @@ notebook file (and therefore the static HTML book, which cannot render widgets) 
 the *final* text of the bar, ``100%|##########| 15/15``, instead of the ``0%`` that was
 current when the bar first appeared. Elsewhere it is tqdm's ordinary text bar on stderr.
 By default the bar shows no timings, so a notebook run twice stores the same text.
+IPython (declared with ipywidgets in the ``widgets`` extra of ``pyproject.toml``) is
+imported only inside a Jupyter kernel; elsewhere the text bar is used.
 """
 from __future__ import annotations
 
@@ -71,7 +73,11 @@ def progress_bar(iterable=None, *, total=None, desc=None, unit="it", timings=Fal
     if nb_tqdm is None:
         from tqdm.auto import tqdm
         return tqdm(iterable, **kwargs)
-    from IPython.display import display
+    try:  # tqdm chose its notebook bar, so a kernel (IPython) runs us; say it if not
+        from IPython.display import display
+    except ImportError:  # pragma: no cover - tqdm.notebook itself needs IPython
+        from tqdm.std import tqdm
+        return tqdm(iterable, **kwargs)
 
     class _FinalStateBar(nb_tqdm):
         def close(self):

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._shared import soft as _soft
 from ._validation import check_array, check_real
 
 __all__ = ["soft_threshold", "hard_threshold", "half_threshold", "prox_lk",
@@ -33,11 +34,6 @@ __all__ = ["soft_threshold", "hard_threshold", "half_threshold", "prox_lk",
 
 _EPS = np.finfo(np.float64).eps
 _MAX_NEWTON = 300
-
-
-def _soft(v, t):
-    """The soft-threshold formula on a checked array (its one home in the package)."""
-    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
 
 
 def soft_threshold(v, t):

@@ -13,28 +13,11 @@ import numbers
 
 import numpy as np
 
-from ._validation import InvalidParameterError, check_choice, fail
+from ._validation import InvalidParameterError, check_choice, check_seeds, fail
 from . import seeding as _seeds
 from .progress import progress_bar
 
 __all__ = ["over_seeds", "Draws", "DrawsSummary"]
-
-
-def _check_seeds(seeds, owner):
-    allowed = "an int >= 1 (meaning seeds 0..n-1) or a non-empty sequence of distinct ints >= 0"
-    if isinstance(seeds, numbers.Integral) and not isinstance(seeds, bool):
-        if seeds < 1:
-            fail("seeds", owner, allowed, seeds)
-        return tuple(range(int(seeds)))
-    try:
-        out = tuple(seeds)
-    except TypeError:
-        fail("seeds", owner, allowed, seeds)
-    if (not out or len(set(out)) != len(out) or not all(
-            isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 0
-            for s in out)):
-        fail("seeds", owner, allowed, seeds)
-    return tuple(int(s) for s in out)
 
 
 def _as_record(result, seed):
@@ -138,7 +121,7 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False):
         seeds = _seeds.seeds(int(count), int(start))
         block = _seeds.seed_block()
     else:
-        seeds = _check_seeds(seeds, owner)
+        seeds = check_seeds(seeds, owner)
         block = None
     if not isinstance(progress, (bool, np.bool_)):
         fail("progress", owner, "True or False", progress)
@@ -187,7 +170,7 @@ class Draws:
 
     def __init__(self, seeds, values):
         owner = "Draws"
-        self.seeds = _check_seeds(seeds, owner)
+        self.seeds = check_seeds(seeds, owner)
         #: The id of the :class:`lkcourse.Experiment` that made these draws, or None.
         self.experiment = None
         #: The seed block the draws came from (:func:`lkcourse.seed_block`), or None.
@@ -226,19 +209,87 @@ class Draws:
         return f"Draws(n={self.n}, names={list(self.names)})"
 
     def mean(self, name):
-        """Mean of ``name`` over the draws."""
+        """Compute the mean of a measurement over the draws.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`names`.
+
+        Returns
+        -------
+        float
+            The mean of ``self[name]``.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> lk.Draws([0, 1], {"gain": [1.0, 2.0]}).mean("gain")
+        1.5
+        """
         return float(np.mean(self[name]))
 
     def std(self, name):
-        """Sample standard deviation (``ddof=1``) of ``name``; 0.0 for a single draw."""
+        """Compute the sample standard deviation (``ddof=1``) of a measurement.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`names`.
+
+        Returns
+        -------
+        float
+            The standard deviation over the draws; 0.0 for a single draw.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> round(lk.Draws([0, 1], {"gain": [1.0, 3.0]}).std("gain") ** 2, 12)
+        2.0
+        """
         return float(np.std(self[name], ddof=1)) if self.n > 1 else 0.0
 
     def min(self, name):
-        """Smallest value of ``name`` over the draws."""
+        """Find the smallest value of a measurement over the draws.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`names`.
+
+        Returns
+        -------
+        float
+            The minimum of ``self[name]``.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> lk.Draws([0, 1], {"gain": [1.0, -2.0]}).min("gain")
+        -2.0
+        """
         return float(np.min(self[name]))
 
     def max(self, name):
-        """Largest value of ``name`` over the draws."""
+        """Find the largest value of a measurement over the draws.
+
+        Parameters
+        ----------
+        name : str
+            One of :attr:`names`.
+
+        Returns
+        -------
+        float
+            The maximum of ``self[name]``.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> lk.Draws([0, 1], {"gain": [1.0, -2.0]}).max("gain")
+        1.0
+        """
         return float(np.max(self[name]))
 
     def _mask(self, mask):
@@ -251,17 +302,71 @@ class Draws:
         return arr
 
     def count(self, mask):
-        """On how many draws ``mask`` holds (a boolean array over the draws, or a
-        callable ``mask(draws)`` returning one)."""
+        """Count the draws on which a condition holds.
+
+        Parameters
+        ----------
+        mask : ndarray of bool or callable
+            A boolean array over the draws, or ``mask(draws)`` returning one.
+
+        Returns
+        -------
+        int
+            The number of draws where ``mask`` is True ("k" of "k of n").
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> d = lk.Draws([0, 1, 2], {"gain": [1.0, -2.0, 3.0]})
+        >>> d.count(d["gain"] > 0), d.count(lambda d: d["gain"] > 2)
+        (2, 1)
+        """
         return int(np.count_nonzero(self._mask(mask)))
 
     def frac(self, mask):
-        """Fraction of the draws on which ``mask`` holds (see :meth:`count`)."""
+        """Compute the fraction of the draws on which a condition holds.
+
+        Parameters
+        ----------
+        mask : ndarray of bool or callable
+            As for :meth:`count`.
+
+        Returns
+        -------
+        float
+            ``count(mask) / n``.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> d = lk.Draws([0, 1, 2, 3], {"gain": [1.0, -2.0, 3.0, 4.0]})
+        >>> d.frac(d["gain"] > 0)
+        0.75
+        """
         return self.count(mask) / self.n
 
     def summary(self, names=None, digits=3):
-        """A :class:`DrawsSummary` table (mean, sd, min, max per name) with
-        deterministic text and HTML forms; ``digits`` decimals (0 to 12)."""
+        """Summarise the measurements in a table: mean, sd, min, max per name.
+
+        Parameters
+        ----------
+        names : str, list of str or None
+            The measurements to show (default: all, in order).
+        digits : int, 0 to 12
+            Decimals of every number.
+
+        Returns
+        -------
+        DrawsSummary
+            The table, with deterministic text and HTML forms.
+
+        Examples
+        --------
+        >>> import lkcourse as lk
+        >>> print(lk.Draws([0, 1], {"gain": [1.0, 3.0]}).summary(digits=1))
+        2 draws mean  sd min max
+        gain     2.0 1.4 1.0 3.0
+        """
         names = self._names(names, "Draws.summary")
         if (not isinstance(digits, numbers.Integral) or isinstance(digits, bool)
                 or not 0 <= digits <= 12):
@@ -284,9 +389,33 @@ class Draws:
         return names
 
     def plot(self, names=None, ax=None, *, labels=None, color="C0"):
-        """Strip plot: one dot per draw for each name (deterministic horizontal
-        jitter), with the mean as a black bar. Draws on ``ax`` (default
-        ``plt.gca()``) and returns ``(dots, means)`` lists of artists."""
+        """Draw a strip plot: one dot per draw for each name, the mean as a black bar.
+
+        Parameters
+        ----------
+        names : str, list of str or None
+            The measurements, one column each (default: all).
+        ax : matplotlib Axes or None
+            Where to draw (default ``plt.gca()``); nothing else is changed.
+        labels : list of str or None
+            Tick labels, one per name (default: the names).
+        color : str
+            Colour of the dots.
+
+        Returns
+        -------
+        tuple of list
+            ``(dots, means)``: the scatter and line artists.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt, lkcourse as lk
+        >>> fig, ax = plt.subplots()
+        >>> dots, means = lk.Draws([0, 1, 2], {"a": [1.0, 2.0, 3.0]}).plot(ax=ax)
+        >>> len(dots), float(means[0].get_ydata()[0])
+        (1, 2.0)
+        >>> plt.close(fig)
+        """
         import matplotlib.pyplot as plt
         names = self._names(names, "Draws.plot")
         if labels is None:

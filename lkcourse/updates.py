@@ -2,8 +2,22 @@ r"""The optimizers' update rules as pure functions: arrays in, new arrays out.
 
 :func:`sgd_update` and :func:`adam_update` hold the math of one step of
 ``torch.optim.SGD`` and ``torch.optim.Adam`` (with ``decoupled=True``: SGDW and
-AdamW); :mod:`lkcourse.optim` wraps them in classes that keep the state. Validation
-helpers shared by every optimizer entry point live here too.
+AdamW); :mod:`lkcourse.optim` wraps them in classes that keep the state. Each step is
+the same chain of small transformations (as in optax), and *where the weight decay
+enters the chain* is the whole difference between "L2" and "weight decay":
+
+1. ``l2_gradient`` (``SGD``, ``Adam``): :math:`g \leftarrow g + \lambda' w`, *before*
+   the optimizer's scaling, which then rescales the decay too;
+2. the scaling: SGD's momentum buffer (``momentum_direction``) or Adam's moment
+   estimates (``adam_direction``), giving a direction and a step size;
+3. ``decoupled_decay`` (``SGDW``, ``AdamW``): :math:`w \leftarrow w\,(1 -
+   \eta\lambda')`, *outside* the scaling (PyTorch's ``AdamW`` formula);
+4. the step :math:`w \leftarrow w - (\text{step size})\,(\text{direction})`.
+
+Exactly one of 1 and 3 runs, chosen by ``decoupled``; which parameters decay at all is
+the optimizer's ``decay`` predicate (a mask), and ``weight_decay`` and ``lr`` may be
+arrays over the leading (stack) axes of the parameters, one value per network.
+Validation helpers shared by every optimizer entry point live here too.
 """
 from __future__ import annotations
 
@@ -21,7 +35,7 @@ __all__ = ["sgd_update", "adam_update"]
 _NA = object()   # "this update has no such argument"
 
 
-def _check_betas(betas, owner):
+def check_betas(betas, owner):
     """Adam's ``betas``: a pair of floats in [0, 1); returned as a tuple of floats."""
     try:
         if isinstance(betas, str):
@@ -42,7 +56,7 @@ def _check_hyper(owner, lr, weight_decay, decoupled, momentum=_NA, betas=_NA, ep
     if momentum is not _NA:
         check_real(momentum, "momentum", owner, low=0, high=1, high_open=True)
     if betas is not _NA:
-        _check_betas(betas, owner)
+        check_betas(betas, owner)
     if eps is not _NA:
         check_real(eps, "eps", owner, low=0, low_open=True)
     if t is not _NA:
@@ -91,6 +105,107 @@ def _check_adam(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay
     return _check_arrays("adam_update", w=w, g=g, m=m, v=v) + [int(t)]
 
 
+# ---- the transformations ----------------------------------------------------------
+def _any(x):
+    """Whether a hyperparameter (a float, or an array of one per network) is not 0."""
+    return bool(np.any(x != 0)) if isinstance(x, np.ndarray) else x != 0
+
+
+
+def l2_gradient(g, w, weight_decay):
+    """L2 through the gradient: ``g + weight_decay * w`` (before the scaling)."""
+    return g + weight_decay * w
+
+
+def decoupled_decay(w, lr, weight_decay):
+    """Decoupled weight decay: ``w * (1 - lr * weight_decay)`` (outside the scaling)."""
+    return w * (1 - lr * weight_decay)
+
+
+def momentum_direction(g, buf, momentum):
+    """SGD's scaling: the heavy-ball buffer (dampening 0). Returns ``(direction, buf)``;
+    without momentum the direction is the gradient and the buffer stays None."""
+    if momentum != 0:
+        buf = g.copy() if buf is None else momentum * buf + g
+        return buf, buf
+    return g, buf
+
+
+def adam_direction(g, m, v, t, lr, betas, eps):
+    """Adam's scaling, PyTorch's operations in its order: ``(step_size, direction, m,
+    v)`` with ``step_size = lr / (1 - beta1**t)`` and ``direction = m / (sqrt(v) /
+    sqrt(1 - beta2**t) + eps)``."""
+    beta1, beta2 = betas
+    m = m + (1 - beta1) * (g - m)            # PyTorch's lerp
+    v = beta2 * v + (1 - beta2) * g * g
+    bias_correction1 = 1 - beta1 ** t
+    bias_correction2_sqrt = math.sqrt(1 - beta2 ** t)
+    denom = np.sqrt(v) / bias_correction2_sqrt + eps
+    return lr / bias_correction1, m / denom, m, v
+
+
+def sgd_step(w, g, buf, lr, momentum, weight_decay, decoupled, inplace=False):
+    """The SGD chain on checked arrays: ``(w_new, buf_new)``.
+
+    ``inplace=True`` (the optimizer objects, on their own state) overwrites ``w`` and
+    the buffer instead of allocating new arrays: the same float operations, in the
+    same order, so the same bits."""
+    decay = _any(weight_decay)
+    if decay and not decoupled:
+        g = l2_gradient(g, w, weight_decay)
+    if not inplace:
+        direction, buf = momentum_direction(g, buf, momentum)
+        if decay and decoupled:
+            w = decoupled_decay(w, lr, weight_decay)
+        return w - lr * direction, buf
+    if momentum != 0:
+        if buf is None:
+            buf = g.copy()
+        else:
+            buf *= momentum
+            buf += g
+        direction = buf
+    else:
+        direction = g
+    if decay and decoupled:
+        w *= 1 - lr * weight_decay
+    w -= lr * direction
+    return w, buf
+
+
+def adam_step(w, g, m, v, t, lr, betas, eps, weight_decay, decoupled, inplace=False):
+    """The Adam chain on checked arrays: ``(w_new, m_new, v_new)``.
+
+    ``inplace=True`` (the optimizer objects, on their own state) overwrites ``w``,
+    ``m`` and ``v`` instead of allocating new arrays: the same float operations, in
+    the same order, so the same bits."""
+    decay = _any(weight_decay)
+    if decay and not decoupled:
+        g = l2_gradient(g, w, weight_decay)
+    if not inplace:
+        step_size, direction, m, v = adam_direction(g, m, v, t, lr, betas, eps)
+        if decay and decoupled:
+            w = decoupled_decay(w, lr, weight_decay)
+        return w - step_size * direction, m, v
+    beta1, beta2 = betas
+    tmp = g - m
+    tmp *= 1 - beta1
+    m += tmp                                   # m + (1 - beta1) * (g - m)
+    v *= beta2
+    tmp = (1 - beta2) * g
+    tmp *= g
+    v += tmp                                   # beta2 * v + (1 - beta2) * g * g
+    denom = np.sqrt(v)
+    denom /= math.sqrt(1 - beta2 ** t)
+    denom += eps
+    np.divide(m, denom, out=denom)             # the direction m / denom
+    denom *= lr / (1 - beta1 ** t)             # times the step size
+    if decay and decoupled:
+        w *= 1 - lr * weight_decay
+    w -= denom
+    return w, m, v
+
+
 @_validated(_check_sgd)
 def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=False):
     r"""One SGD step: PyTorch's ``torch.optim.SGD`` rule, or its decoupled variant.
@@ -130,9 +245,9 @@ def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=
 
     .. math::
         b = g \text{ (first step) or } \mu b + g, \quad
-        w \leftarrow (w - \eta \lambda' w) - \eta b .
+        w \leftarrow w\,(1 - \eta \lambda') - \eta b .
 
-    Without momentum both give :math:`w - \eta g - \eta\lambda' w`.
+    Without momentum both give :math:`w - \eta g - \eta\lambda' w` (up to round-off).
 
     Examples
     --------
@@ -142,15 +257,7 @@ def sgd_update(w, g, buf=None, *, lr, momentum=0.0, weight_decay=0.0, decoupled=
     >>> w                      # 1 - 0.1 * (0.5 + 0.1 * 1)
     array([0.94])
     """
-    if weight_decay != 0:
-        if decoupled:
-            w = w - (lr * weight_decay) * w
-        else:
-            g = g + weight_decay * w
-    if momentum != 0:
-        buf = g.copy() if buf is None else momentum * buf + g
-        g = buf
-    return w - lr * g, buf
+    return sgd_step(w, g, buf, lr, momentum, weight_decay, decoupled)
 
 
 @_validated(_check_adam)
@@ -209,16 +316,4 @@ def adam_update(w, g, m, v, t, *, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay
     >>> np.round(w, 6)
     array([0.9, 1.1])
     """
-    beta1, beta2 = betas
-    if weight_decay != 0:
-        if decoupled:
-            w = w * (1 - lr * weight_decay)
-        else:
-            g = g + weight_decay * w
-    m = m + (1 - beta1) * (g - m)
-    v = beta2 * v + (1 - beta2) * g * g
-    bias_correction1 = 1 - beta1 ** t
-    bias_correction2_sqrt = math.sqrt(1 - beta2 ** t)
-    step_size = lr / bias_correction1
-    denom = np.sqrt(v) / bias_correction2_sqrt + eps
-    return w - step_size * (m / denom), m, v
+    return adam_step(w, g, m, v, t, lr, betas, eps, weight_decay, decoupled)

@@ -6,7 +6,7 @@ import pytest
 from scipy import integrate
 
 import lkcourse as lk
-from lkcourse import activation_table as at
+from lkcourse.book import activation_table as at
 
 # Closed forms of E f(Z) and E f(Z)^2, Z ~ N(0, 1), independent of the quadrature.
 SQRT2PI = math.sqrt(2 * math.pi)

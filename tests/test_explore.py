@@ -473,7 +473,7 @@ def test_explorer_layout_twin_widget_and_frame_cache_are_separate():
 
     src = str(lk.show_source(lk.Explorer))
     assert src.startswith("class Explorer:")
-    assert "build_html(self)" in src and "ExplorerWidget(self)" in src
+    assert "build_html(self)" in src and "ExplorerWidget(self" in src
     assert "FrameCache(" in src and "<script" not in src   # no HTML/JS in the class
     assert explore.Explorer is lk.Explorer and explore.__all__ == ["Explorer"]
     assert "<script>" in str(lk.show_source(twin.build_html))

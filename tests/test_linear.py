@@ -196,6 +196,33 @@ def test_nonconvex_fit_is_a_fixed_point_that_improves_on_its_start(p):
     assert_allclose(fit.objective, objective(fit.coef), rtol=1e-12)
 
 
+@pytest.mark.parametrize("p, closed_form", [
+    (lk.L0(0.08), lambda z: np.where(np.abs(z) > np.sqrt(2 * 0.08), z, 0.0)),
+    (lk.Lk(0.5, 0.3), lambda z: lk.half_threshold(z, 0.3)),
+], ids=["L0-hard-threshold", "L0.5-half-threshold"])
+def test_nonconvex_fit_with_an_orthogonal_design_is_the_closed_form(p, closed_form):
+    # X^T X / n = I: the objective is sum_j (b_j - z_j)^2 / 2 + R(b) + const with
+    # z = X^T y / n, so its global minimizer is the prox of R, entry by entry: hard
+    # thresholding at sqrt(2 lam) for L0, half thresholding for L0.5 (Xu et al.).
+    n, d = 64, 8
+    Q, _ = np.linalg.qr(np.random.default_rng(4).normal(size=(n, d)))
+    X = np.sqrt(n) * Q
+    z_true = np.array([-1.2, -0.45, -0.35, -0.05, 0.1, 0.38, 0.5, 2.0])  # both sides
+    y = X @ z_true                                                        # of each threshold
+    z = X.T @ y / n
+    assert_allclose(z, z_true, atol=1e-12)
+    fit = lk.fit_linear(X, y, p, fit_intercept=False, tol=1e-12)
+    want = closed_form(z)
+    assert fit.converged and np.count_nonzero(want) not in (0, d)
+    assert_allclose(fit.coef, want, atol=1e-12)
+    # ... and no other point of a grid around it does better, entry by entry
+    grid = np.linspace(-2.5, 2.5, 20001)
+    for j in range(d):
+        per_entry = (grid - z[j]) ** 2 / 2 + p.entrywise(grid)
+        mine = (fit.coef[j] - z[j]) ** 2 / 2 + p.entrywise(np.array([fit.coef[j]]))[0]
+        assert mine <= per_entry.min() + 1e-12
+
+
 def test_huge_lam_gives_zero_coefficients_and_an_unpenalized_intercept():
     X, y = design("random")
     for p in [lk.L1(1e6), lk.L0(1e6), lk.LInf(1e6), lk.Lk(0.5, 1e6)]:

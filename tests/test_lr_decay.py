@@ -9,9 +9,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lkcourse as lk  # noqa: E402
-from lkcourse import lr_decay, probe  # noqa: E402
+from lkcourse.book import lr_decay, probe  # noqa: E402
 
-X_TR, _, Y_TR, _ = lk.toy_data([3], 120, n_test=10)
+X_TR, _, Y_TR, _ = lk.book.toy_data([3], 120, n_test=10)
 W_START = np.random.default_rng(1).standard_normal(20)
 W_START /= np.linalg.norm(W_START)
 
@@ -28,7 +28,7 @@ def step_object(opt, w0, X, y, steps, batch, seed, normalized):
     params, batches = {"w": w0.copy()}, np.random.default_rng(seed)
     for _ in range(steps):
         idx = batches.integers(0, len(y), (1, batch))[0] if batch else slice(None)
-        _, g = lk.toy_loss_grad(params["w"][None], X[idx], y[idx], normalized=normalized)
+        _, g = lk.book.toy_loss_grad(params["w"][None], X[idx], y[idx], normalized=normalized)
         opt.step(params, {"w": g[0]})
     return params["w"]
 
@@ -39,8 +39,8 @@ def step_object(opt, w0, X, y, steps, batch, seed, normalized):
 def test_run_grid_equals_the_optimizer_objects(kind, normalized, batch):
     lrs, decays = np.array([0.01, 0.3]), np.array([1e-3, 0.05])
     w0 = W_START if normalized else np.zeros(20)
-    W = lk.run_grid(kind, lrs, decays, X_TR, Y_TR, w0[None], steps=40,
-                    normalized=normalized, batch=batch, rng=5)
+    W = lk.book.run_grid(kind, lrs, decays, X_TR, Y_TR, w0[None], steps=40,
+                    normalized=normalized, batch_size=batch, rng=5)
     assert W.shape == (1, 2, 2, 20)
     for i in range(2):
         for j in range(2):
@@ -51,23 +51,23 @@ def test_run_grid_equals_the_optimizer_objects(kind, normalized, batch):
 
 
 def test_run_grid_momentum_and_seeds_are_independent_rows():
-    X, _, y, _ = lk.toy_data([0, 1], 60, n_test=5)
+    X, _, y, _ = lk.book.toy_data([0, 1], 60, n_test=5)
     w0 = np.stack([W_START, -W_START])
-    W = lk.run_grid("SGD + L2", [0.1], [0.01], X, y, w0, steps=15, momentum=0.5, rng=2)
+    W = lk.book.run_grid("SGD + L2", [0.1], [0.01], X, y, w0, steps=15, momentum=0.5, rng=2)
     batches = np.random.default_rng(2).integers(0, 60, (15, 2, 16))
     for s in range(2):
         opt, p = lk.SGD(0.1, momentum=0.5, weight_decay=0.01), {"w": w0[s].copy()}
         for t in range(15):
             idx = batches[t, s]
-            opt.step(p, {"w": lk.toy_loss_grad(p["w"][None], X[s, idx], y[s, idx])[1][0]})
+            opt.step(p, {"w": lk.book.toy_loss_grad(p["w"][None], X[s, idx], y[s, idx])[1][0]})
         np.testing.assert_allclose(W[s, 0, 0], p["w"], rtol=1e-9, atol=1e-12)
 
 
 def test_run_grid_scale_invariance_depends_on_the_product():
     """Proposition: with a normalized toy, SGD+L2 runs (lr, c, w0) and (4 lr, c / 4, 2 w0)
     give w_B = 2 w_A exactly (powers of two), on the same batches."""
-    WA = lk.run_grid("SGD + L2", [0.01], [1.0], X_TR, Y_TR, W_START[None], steps=50, rng=3)
-    WB = lk.run_grid("SGD + L2", [0.04], [0.25], X_TR, Y_TR, 2 * W_START[None], steps=50,
+    WA = lk.book.run_grid("SGD + L2", [0.01], [1.0], X_TR, Y_TR, W_START[None], steps=50, rng=3)
+    WB = lk.book.run_grid("SGD + L2", [0.04], [0.25], X_TR, Y_TR, 2 * W_START[None], steps=50,
                      rng=3)
     assert np.abs(WB / 2 - WA).max() == 0.0
 
@@ -76,16 +76,16 @@ def test_run_grid_scale_invariance_depends_on_the_product():
 @pytest.mark.parametrize("normalized", [True, False])
 def test_toy_gradient_matches_finite_differences(normalized):
     w = np.random.default_rng(4).standard_normal(20)
-    f = lambda v: lk.toy_loss_grad(v[None], X_TR[0], Y_TR[0], normalized=normalized)[0][0]
-    g = lambda v: lk.toy_loss_grad(v[None], X_TR[0], Y_TR[0], normalized=normalized)[1][0]
+    f = lambda v: lk.book.toy_loss_grad(v[None], X_TR[0], Y_TR[0], normalized=normalized)[0][0]
+    g = lambda v: lk.book.toy_loss_grad(v[None], X_TR[0], Y_TR[0], normalized=normalized)[1][0]
     lk.check_grad(f, g, w)
 
 
 def test_toy_loss_is_scale_invariant_and_its_gradient_orthogonal():
     W = np.random.default_rng(5).standard_normal((3, 20))
-    loss, G = lk.toy_loss_grad(W, X_TR[0], Y_TR[0])
+    loss, G = lk.book.toy_loss_grad(W, X_TR[0], Y_TR[0])
     for a in (0.1, 3.0, 250.0):
-        loss_a, G_a = lk.toy_loss_grad(a * W, X_TR[0], Y_TR[0])
+        loss_a, G_a = lk.book.toy_loss_grad(a * W, X_TR[0], Y_TR[0])
         np.testing.assert_allclose(loss_a, loss, rtol=1e-12)           # L(a w) = L(w)
         np.testing.assert_allclose(G_a, G / a, rtol=1e-10, atol=1e-15)  # grad(a w) = grad/a
     np.testing.assert_allclose(np.sum(G * W, axis=1), 0, atol=1e-14)
@@ -94,33 +94,33 @@ def test_toy_loss_is_scale_invariant_and_its_gradient_orthogonal():
     z = X_TR[0] @ w
     p = 1 / (1 + np.exp(-z))
     bce = -np.mean(Y_TR[0] * np.log(p) + (1 - Y_TR[0]) * np.log(1 - p))
-    loss_u, G_u = lk.toy_loss_grad(w[None], X_TR[0], Y_TR[0], normalized=False)
+    loss_u, G_u = lk.book.toy_loss_grad(w[None], X_TR[0], Y_TR[0], normalized=False)
     assert np.isclose(loss_u[0], bce, rtol=1e-12)
     np.testing.assert_allclose(G_u[0], X_TR[0].T @ (p - Y_TR[0]) / len(p), atol=1e-14)
 
 
 def test_toy_loss_grad_stacks_equal_row_by_row_calls():
-    X, _, y, _ = lk.toy_data(2, 30, n_test=5)
+    X, _, y, _ = lk.book.toy_data(2, 30, n_test=5)
     W = np.random.default_rng(6).standard_normal((2, 4, 20))
-    loss, G = lk.toy_loss_grad(W, X, y, gamma=2.0)
+    loss, G = lk.book.toy_loss_grad(W, X, y, gamma=2.0)
     for s in range(2):
         for k in range(4):
-            l1, g1 = lk.toy_loss_grad(W[s, k][None], X[s], y[s], gamma=2.0)
+            l1, g1 = lk.book.toy_loss_grad(W[s, k][None], X[s], y[s], gamma=2.0)
             assert np.isclose(loss[s, k], l1[0], rtol=1e-12)
             np.testing.assert_allclose(G[s, k], g1[0], rtol=1e-12, atol=1e-15)
-    assert lk.toy_loss_grad(W, X, y, with_loss=False)[0] is None
+    assert lk.book.toy_loss_grad(W, X, y, with_loss=False)[0] is None
 
 
 def test_toy_data_is_the_seeded_sparse_regression():
-    X_tr, X_te, y_tr, y_te = lk.toy_data([7, 2], 50, n_test=30)
+    X_tr, X_te, y_tr, y_te = lk.book.toy_data([7, 2], 50, n_test=30)
     assert X_tr.shape == (2, 50, 20) and X_te.shape == (2, 30, 20)
     X, signal, _ = lk.datasets.sparse_regression(80, 20, 5, noise=1.0, rng=2)
     Xa, Xb, ya, yb = lk.datasets.train_test_split(X, (signal > 0).astype(float),
                                                   test_size=30 / 80, rng=2)
     for got, want in zip((X_tr[1], X_te[1], y_tr[1], y_te[1]), (Xa, Xb, ya, yb)):
         np.testing.assert_array_equal(got, want)
-    np.testing.assert_array_equal(lk.toy_data(2, 50, n_test=30)[0][0],
-                                  lk.toy_data([0], 50, n_test=30)[0][0])
+    np.testing.assert_array_equal(lk.book.toy_data(2, 50, n_test=30)[0][0],
+                                  lk.book.toy_data([0], 50, n_test=30)[0][0])
 
 
 # -------------------------------------------------------------------------- explained
@@ -133,23 +133,23 @@ def test_explained_equals_least_squares_r2():
         L = np.log(Z).ravel()
         coef = np.linalg.lstsq(onehot, L, rcond=None)[0]
         r2 = 1 - np.sum((L - onehot @ coef) ** 2) / np.sum((L - L.mean()) ** 2)
-        assert np.isclose(lk.explained(Z, labels), r2, rtol=1e-12)
-    assert np.isclose(lk.explained(np.exp(i + j), i + j), 1.0)
-    assert np.isclose(lk.explained(Z, np.zeros((6, 6))), 0.0, atol=1e-15)
+        assert np.isclose(lk.book.explained(Z, labels), r2, rtol=1e-12)
+    assert np.isclose(lk.book.explained(np.exp(i + j), i + j), 1.0)
+    assert np.isclose(lk.book.explained(Z, np.zeros((6, 6))), 0.0, atol=1e-15)
 
 
 # ---------------------------------------------------------------------------- probe
 def test_decay_probe_is_the_nominal_decay_for_sgd_and_decoupled():
     for opt in (lk.SGD(0.01, weight_decay=0.5), lk.SGDW(0.01, weight_decay=0.5),
                 lk.AdamW(0.01, weight_decay=0.5)):
-        out = lk.decay_probe(opt, [0.01, 1.0, 100.0], steps=50, reps=10, rng=[1, 2])
+        out = lk.book.decay_probe(opt, [0.01, 1.0, 100.0], steps=50, reps=10, rng=[1, 2])
         assert out.shape == (51, 2, 3)
         np.testing.assert_allclose(out, np.broadcast_to(
             (1 - 0.005) ** np.arange(51)[:, None, None], out.shape), rtol=1e-9)
 
 
 def test_decay_probe_adam_l2_decays_noisy_weights_less():
-    out = lk.decay_probe(lk.Adam(1e-3, weight_decay=1.0), [0.01, 100.0], steps=300,
+    out = lk.book.decay_probe(lk.Adam(1e-3, weight_decay=1.0), [0.01, 100.0], steps=300,
                          rng=[0, 1, 2])
     rate = -np.log(out[-1]) / (300 * 1e-3)
     assert np.all(rate[:, 0] > 1.0) and np.all(rate[:, 1] < 0.012)
@@ -157,9 +157,9 @@ def test_decay_probe_adam_l2_decays_noisy_weights_less():
 
 def test_decay_probe_streams_and_reproducibility():
     opt = lambda: lk.Adam(1e-2, weight_decay=1.0)
-    a = lk.decay_probe(opt(), [1.0, 10.0], steps=20, reps=8, rng=[4, 5])
-    b = lk.decay_probe(opt(), [1.0, 10.0], steps=20, reps=8, rng=5)
-    c = lk.decay_probe(opt(), [1.0, 10.0], steps=20, reps=8,
+    a = lk.book.decay_probe(opt(), [1.0, 10.0], steps=20, reps=8, rng=[4, 5])
+    b = lk.book.decay_probe(opt(), [1.0, 10.0], steps=20, reps=8, rng=5)
+    c = lk.book.decay_probe(opt(), [1.0, 10.0], steps=20, reps=8,
                        rng=np.random.default_rng(5))
     np.testing.assert_array_equal(a[:, 1], b[:, 0])
     np.testing.assert_array_equal(b, c)
@@ -169,16 +169,16 @@ def test_decay_probe_streams_and_reproducibility():
 def test_probe_curves_is_decay_probe_with_the_object():
     for name, cls in [("SGD + L2", lk.SGD), ("SGDW", lk.SGDW), ("Adam + L2", lk.Adam),
                       ("AdamW", lk.AdamW)]:
-        want = lk.decay_probe(cls(0.01, weight_decay=0.3), [0.01, 0.1, 1, 10, 100],
+        want = lk.book.decay_probe(cls(0.01, weight_decay=0.3), [0.01, 0.1, 1, 10, 100],
                               steps=30, rng=0)[:, 0]
-        np.testing.assert_array_equal(lk.probe_curves(name, 0.3, steps=30), want)
+        np.testing.assert_array_equal(lk.book.probe_curves(name, 0.3, steps=30), want)
 
 
 def test_draw_probe_creates_then_updates_the_same_artists():
     fig = plt.figure()
-    first = lk.draw_probe(fig, lk.probe_curves("SGDW", 0.1, steps=20), "SGDW", 0.1)
-    data = lk.probe_curves("Adam + L2", 1.0, steps=20)
-    second = lk.draw_probe(fig, data, "Adam + L2", 1.0)
+    first = lk.book.draw_probe(fig, lk.book.probe_curves("SGDW", 0.1, steps=20), "SGDW", 0.1)
+    data = lk.book.probe_curves("Adam + L2", 1.0, steps=20)
+    second = lk.book.draw_probe(fig, data, "Adam + L2", 1.0)
     assert [id(a) for a in first] == [id(a) for a in second] and len(fig.axes[0].lines) == 6
     np.testing.assert_array_equal(fig.axes[0].lines[5].get_ydata(), data[:, 4])
     np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), 0.99 ** np.arange(21))
@@ -190,7 +190,7 @@ def test_lr_decay_heatmaps_marks_each_rows_best_decay():
     rng = np.random.default_rng(9)
     lrs, d = np.logspace(-2, 0, 3), np.logspace(-3, -1, 4)
     grids = {k: np.exp(rng.standard_normal((3, 4))) for k in ("SGD + L2", "SGDW")}
-    fig = lk.lr_decay_heatmaps(grids, {k: (lrs, d) for k in grids}, {"SGDW": " (x)"})
+    fig = lk.book.lr_decay_heatmaps(grids, {k: (lrs, d) for k in grids}, {"SGDW": " (x)"})
     for ax, Z in zip(fig.axes, grids.values()):
         np.testing.assert_array_equal(ax.lines[0].get_xdata(), Z.argmin(axis=1))
     assert fig.axes[1].get_title() == "SGDW (x)" and len(fig.axes) == 3   # + colorbar
@@ -198,13 +198,13 @@ def test_lr_decay_heatmaps_marks_each_rows_best_decay():
 
 
 # ------------------------------------------------------------------------ validation
-OK_X, _, OK_Y, _ = lk.toy_data(1, 20, n_test=5)
+OK_X, _, OK_Y, _ = lk.book.toy_data(1, 20, n_test=5)
 GOOD = {
     "toy_data": dict(seeds=[0], n_train=10, n_test=5),
     "toy_loss_grad": dict(W=np.ones((1, 20)), X=OK_X[0], y=OK_Y[0], normalized=True,
                           gamma=4.0, with_loss=True),
     "run_grid": dict(kind="SGDW", lrs=[0.1], decays=[0.01], X=OK_X, y=OK_Y,
-                     w0=np.ones((1, 20)), steps=2, normalized=True, batch=4,
+                     w0=np.ones((1, 20)), steps=2, normalized=True, batch_size=4,
                      momentum=0.9, rng=0),
     "explained": dict(Z=[[1.0, 2.0], [3.0, 4.0]], labels=[[0, 1], [0, 1]]),
     "decay_probe": dict(optimizer=lk.SGD(0.1), sigmas=[1.0], steps=2, reps=4, rng=0),
@@ -226,7 +226,7 @@ BAD = [
     ("run_grid", "decays", [-1.0]), ("run_grid", "decays", [1.0]),
     ("run_grid", "X", np.ones((20, 20))), ("run_grid", "y", np.ones((1, 3))),
     ("run_grid", "w0", np.ones(20)), ("run_grid", "w0", np.zeros((1, 20))),
-    ("run_grid", "steps", -1), ("run_grid", "normalized", None), ("run_grid", "batch", 0),
+    ("run_grid", "steps", -1), ("run_grid", "normalized", None), ("run_grid", "batch_size", 0),
     ("run_grid", "momentum", 1.0), ("run_grid", "rng", -3),
     ("explained", "Z", [[1.0, -2.0]]), ("explained", "Z", [[2.0, 2.0]]),
     ("explained", "Z", [[np.nan, 2.0]]), ("explained", "labels", [0, 1, 2]),
@@ -249,7 +249,7 @@ def call(name, **changes):
     if name == "draw_probe" and kwargs["fig"] is None:
         kwargs["fig"] = plt.figure()
     try:
-        return getattr(lk, name)(**kwargs)
+        return getattr(lk.book, name)(**kwargs)
     finally:
         plt.close("all")
 

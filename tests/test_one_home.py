@@ -14,14 +14,14 @@ PACKAGE = pathlib.Path(__file__).resolve().parents[1] / "lkcourse"
 
 RULES = {  # rule -> (regex of an inline copy, its home, what to call instead)
     "is-a-weight": (r"""startswith\(\s*["']W["']\s*\)|\[0\]\s*==\s*["']W["']""",
-                    "optim.py", "decay_weights_only(name, array)"),
+                    "nn.py", "decay_weights_only(name, array) or model.weight_names()"),
     "soft-threshold": (r"np\.sign\([^)]*\)\s*\*\s*np\.maximum\(\s*np\.abs\(",
-                       "prox.py", "prox._soft (or lk.soft_threshold)"),
+                       "_shared.py", "_shared.soft (or lk.soft_threshold)"),
     "stable sigmoid": (r"np\.exp\(\s*np\.minimum\([^)]*\)\s*-|1(\.0)?\s*/\s*\(1(\.0)?\s*\+\s*"
-                       r"np\.exp\(", "activations.py",
-                       "activations._sigmoid (or lk.activation('sigmoid'))"),
+                       r"np\.exp\(", "_shared.py",
+                       "_shared.sigmoid (or lk.activation('sigmoid'))"),
     "accuracy": (r"np\.mean\(\s*\(?[^()]*(\([^()]*\))?[^()]*\)?\s*==", "metrics.py",
-                 "metrics.accuracy / metrics._n_correct with metrics._labels"),
+                 "metrics.accuracy / _shared.n_equal with _shared.labels"),
 }
 
 

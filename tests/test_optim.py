@@ -336,7 +336,7 @@ def test_every_public_optimizer_parameter_has_bad_values():
         params = set(inspect.signature(getattr(lk, name)).parameters)
         assert params == set(valid), name
         assert params <= set(BAD), (name, params - set(BAD))
-    assert set(VALID) | {"decay_weights_only"} == set(lk.optim.__all__) | set(lk.updates.__all__)
+    assert set(VALID) == set(lk.optim.__all__) | set(lk.updates.__all__)
 
 
 @pytest.mark.parametrize("target, param, bad", [
@@ -429,3 +429,29 @@ def test_train_twice_on_the_same_model_continues_the_state():
     assert opt_two.state_of("W1")["step"] == 4
     for k in one.params:
         assert_array_equal(one.params[k], two.params[k])
+
+
+@pytest.mark.parametrize("cls, extra", [(lk.SGD, {"momentum": 0.9}), (lk.SGD, {}),
+                                        (lk.SGDW, {"momentum": 0.5}), (lk.Adam, {}),
+                                        (lk.AdamW, {})])
+def test_objects_step_in_place_with_the_pure_functions_bits(cls, extra):
+    """The optimizer objects update their own arrays in place; the pure functions
+    allocate. Both run the same float operations in the same order: the same bits."""
+    r = np.random.default_rng(0)
+    w = r.normal(size=(3, 4))
+    opt = cls(0.05, weight_decay=0.3, **extra)
+    params, state = {"W1": w.copy()}, {"m": np.zeros_like(w), "v": np.zeros_like(w),
+                                       "buf": None}
+    pure = w.copy()
+    for t in range(1, 8):
+        g = r.normal(size=w.shape)
+        opt.step(params, {"W1": g})
+        if cls in (lk.SGD, lk.SGDW):
+            pure, state["buf"] = lk.sgd_update(pure, g, state["buf"], lr=0.05,
+                                               weight_decay=0.3, decoupled=cls is lk.SGDW,
+                                               **extra)
+        else:
+            pure, state["m"], state["v"] = lk.adam_update(
+                pure, g, state["m"], state["v"], t, lr=0.05, weight_decay=0.3,
+                decoupled=cls is lk.AdamW)
+        assert_array_equal(params["W1"], pure)

@@ -127,3 +127,41 @@ def test_every_subpackage_is_packaged():
                    for p in (ROOT / "lkcourse").rglob("__init__.py")]
     for pkg in subpackages:
         assert any(fnmatch.fnmatch(pkg, pat) for pat in find["include"]), pkg
+
+
+def test_one_source_for_the_version():
+    """pyproject.toml holds the version; lkcourse.__version__ reads it (no second copy)."""
+    import lkcourse as lk
+    assert lk.__version__ == PYPROJECT["project"]["version"]
+    import re
+    written = [p for p in (ROOT / "lkcourse").rglob("*.py")
+               if re.search(r"__version__\s*=\s*[\"']\d", p.read_text())]
+    assert not written, written
+
+
+def imported_top_level_packages():
+    """Top-level names of the third-party modules the package imports (anywhere)."""
+    import ast
+    import sys
+    names = set()
+    for path in (ROOT / "lkcourse").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "lkcourse"}
+
+
+def test_every_imported_package_is_declared():
+    """IPython (the notebook progress bar), ipywidgets (the live explorers), PIL... : each
+    package the code imports is a dependency or an optional dependency of pyproject.toml."""
+    dists = md.packages_distributions()
+    declared = runtime_names()
+    missing = {}
+    for module in imported_top_level_packages():
+        owners = {canonicalize_name(d) for d in dists.get(module, [module])}
+        if not owners & declared:
+            missing[module] = sorted(owners)
+    assert "IPython" in imported_top_level_packages()
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"

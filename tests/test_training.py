@@ -192,7 +192,7 @@ def test_inputs_are_not_mutated():
     (dict(epochs=0), "epochs"),
     (dict(batch_size=0), "batch_size"),
     (dict(validation=np.ones(3)), "validation"),
-    (dict(validation=(np.ones((3, 3)), np.ones(3))), "X"),
+    (dict(validation=(np.ones((3, 3)), np.ones(3))), "X_val"),
     (dict(validation=None, patience=3), "patience"),
     (dict(patience=0), "patience"),
     (dict(callback=3), "callback"),
@@ -312,3 +312,15 @@ def test_penalty_mode_validation(kw, match):
     args.update(kw)
     with pytest.raises(lk.InvalidParameterError, match=match):
         lk.train(lk.MLP([2, 3, 1], rng=0), X, y, **args)
+
+
+def test_an_out_of_range_label_is_named_in_the_error():
+    X = np.zeros((5, 2))
+    model = lk.MLP([2, 4, 3], rng=0)
+    with pytest.raises(lk.InvalidParameterError, match=r"Got the label 7 at index 3 .*shape \(5,\)"):
+        lk.train(model, X, [0, 1, 2, 7, 1], optimizer=lk.SGD(0.1), loss="ce", epochs=1)
+    with pytest.raises(lk.InvalidParameterError, match=r"label 0.5 at index 0"):
+        lk.MLP([2, 4, 1], rng=0).loss_and_grads(X, [0.5, 1, 0, 1, 0], "bce")
+    stack = lk.MLP.stack([model, model])
+    with pytest.raises(lk.InvalidParameterError, match=r"label -1 at index \(1, 2\)"):
+        lk.evaluate(stack, X, [[0, 1, 2, 0, 1], [0, 1, -1, 0, 1]], loss="ce")

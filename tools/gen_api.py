@@ -10,30 +10,36 @@ from pathlib import Path
 import lkcourse as lk
 
 SECTIONS = [
-    ("Penalties and proximal operators", ["penalties", "prox", "dynamics"]),
+    ("Penalties and proximal operators", ["penalties", "penalty_base", "prox", "dynamics"]),
     ("Penalized linear models", ["linear"]),
-    ("Activations", ["activations", "activation_table"]),
+    ("Activations", ["activations", "activation_base"]),
     ("Networks", ["nn"]),
     ("Optimizers", ["optim", "updates"]),
-    ("Training", ["training", "batched_training", "progress"]),
+    ("Training", ["training", "history", "progress"]),
+    ("Checking a new penalty or activation", ["checks"]),
     ("Draws, seeds and claims", ["seeding", "sweeps", "thresholds", "claims"]),
-    ("Learning rate and weight decay experiments", ["lr_decay", "probe"]),
     ("Data sets", ["datasets"]),
     ("Metrics and model selection", ["metrics"]),
-    ("Explorers", ["explore", "explorers"]),
+    ("Explorers", ["explore", "explore.explorer", "explorers"]),
     ("Errors, gradient checks and source display", ["_validation", "gradcheck", "source"]),
-    ("Auto-checked exercises", ["exercises"]),
     ("The figure style", ["style"]),
+]
+# The chapters' own machinery, lk.book.<name> (lkcourse/book/): one section per module.
+BOOK_SECTIONS = [
+    ("Chapter 5: learning rate and weight decay experiments", ["lr_decay", "probe"]),
+    ("Chapter 6: activation spec sheets", ["activation_table"]),
+    ("Auto-checked exercises", ["exercises"]),
 ]
 HEAD = """(api-reference)=
 # The `lkcourse` API reference
 
 Everything the notebooks call is public and importable as `import lkcourse as lk`
-(e.g. `lk.L1`, `lk.fit_linear`, `lk.AdamW`; the data sets as `lk.datasets.moons`). The
-sections below are generated from the package's docstrings, so they cannot drift from the
-code, and every *Examples* section runs as a doctest in `make test`. Each module's
-introduction holds its convention table (penalty scaling, values at kinks, optimizer
-update rules), which the {ref}`notation` page summarizes.
+(e.g. `lk.L1`, `lk.fit_linear`, `lk.AdamW`; the data sets as `lk.datasets.moons`); what
+only one chapter needs is in `lk.book` (e.g. `lk.book.run_grid`), documented at the end.
+The sections below are generated from the package's docstrings, so they cannot drift
+from the code, and every *Examples* section runs as a doctest in `make test`. Each
+module's introduction holds its convention table (penalty scaling, values at kinks,
+optimizer update rules), which the {ref}`notation` page summarizes.
 
 ```{eval-rst}
 .. automodule:: lkcourse
@@ -69,6 +75,17 @@ def render():
                 continue
             seen.update(names)
             out.append(f".. automodule:: lkcourse.{m}\n   :members: {', '.join(names)}\n")
+        out.append("```")
+    out.append("\n## The chapters' machinery: `lk.book`\n\n```{eval-rst}\n"
+               ".. automodule:: lkcourse.book\n   :no-members:\n```")
+    for title, mods in BOOK_SECTIONS:
+        out.append(f"\n### {title}\n\n```{{eval-rst}}")
+        for m in mods:
+            mod = importlib.import_module(f"lkcourse.book.{m}")
+            names = [n for n in mod.__all__ if hasattr(lk.book, n)
+                     and _home(getattr(lk.book, n)) in (f"lkcourse.book.{m}", None)]
+            seen.update(f"book.{n}" for n in names)
+            out.append(f".. automodule:: lkcourse.book.{m}\n   :members: {', '.join(names)}\n")
         out.append("```")
     return "\n".join(out) + "\n", seen
 

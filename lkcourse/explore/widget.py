@@ -16,13 +16,18 @@ class ExplorerWidget:
     image and a status line (where an error raised by ``compute`` or ``draw`` is
     shown instead of raised, so the widget stays alive).
 
-    Raises ImportError when ipywidgets is not installed.
+    ``on_move(name, value)`` tells the explorer that a control moved. Raises
+    ImportError (saying how to install it) when ipywidgets is not installed.
     """
 
-    def __init__(self, ex):
-        import ipywidgets as W
+    def __init__(self, ex, on_move):
+        try:
+            import ipywidgets as W
+        except ImportError as err:  # pragma: no cover - ipywidgets ships with the book
+            raise ImportError("the live explorer needs ipywidgets: pip install "
+                              "'lkcourse[widgets]' (or pip install ipywidgets)") from err
 
-        self.ex = ex
+        self.ex, self.on_move = ex, on_move
         self.controls = {}
         self._batch = False
         values = ex.values
@@ -63,7 +68,7 @@ class ExplorerWidget:
         def handler(change):
             if self._batch:
                 return
-            self.ex._move(name, change["new"])
+            self.on_move(name, change["new"])
             self.refresh()
         return handler
 

@@ -48,8 +48,7 @@ def compute_boundary(lam, dropout, X, y, *, hidden=(32, 32), activation="relu",
     def accuracy(Xa, ya):
         return _metrics.accuracy(ya, model.predict_class(Xa))
 
-    norm = float(sum(np.sum(v ** 2) for name, v in model.params.items()
-                     if _optim.decay_weights_only(name, v)))
+    norm = float(sum(np.sum(model.params[name] ** 2) for name in model.weight_names()))
     return {"prob": prob, "extent": tuple(grid), "train_acc": accuracy(X, y),
             "test_acc": None if test is None else accuracy(*test), "weight_norm": norm}
 

@@ -4,16 +4,16 @@ Every chapter's auto-checked exercise has the same three cells:
 
 1. the reader's cell, a stub: a function whose body is
    ``raise NotImplementedError("your code here")`` (or a value left at ``None``);
-2. a visible check cell, ``lk.check_answer(my_answer, check_my_answer)``, which says
+2. a visible check cell, ``lk.book.check_answer(my_answer, check_my_answer)``, which says
    "not answered yet" for the stub, "correct" for a right answer and raises
    :class:`AssertionError` with the check's message for a wrong one;
-3. a hidden cell, ``lk.prove_check(check_my_answer, reference, wrong=[...])``, which
+3. a hidden cell, ``lk.book.prove_check(check_my_answer, reference, wrong=[...])``, which
    nbval runs to prove that the check accepts the reference solution and rejects each
    of the wrong answers, so that a check that cannot fail fails the build.
 """
 from __future__ import annotations
 
-from ._validation import fail
+from .._validation import fail
 
 __all__ = ["check_answer", "prove_check"]
 
@@ -59,12 +59,12 @@ def check_answer(answer, check, *, name="your answer"):
     ...     assert f(3) == 9, f"f(3) = {f(3)}, expected 9"
     >>> def my_square(x):
     ...     raise NotImplementedError("your code here")
-    >>> lk.check_answer(my_square, check_square, name="my_square")
+    >>> lk.book.check_answer(my_square, check_square, name="my_square")
     Not answered yet: write my_square above, then run this cell again.
-    >>> lk.check_answer(lambda x: x * x, check_square, name="my_square")
+    >>> lk.book.check_answer(lambda x: x * x, check_square, name="my_square")
     Correct: my_square passes the check.
     True
-    >>> lk.check_answer(lambda x: 2 * x, check_square)
+    >>> lk.book.check_answer(lambda x: 2 * x, check_square)
     Traceback (most recent call last):
     ...
     AssertionError: f(3) = 6, expected 9
@@ -118,9 +118,9 @@ def prove_check(check, reference, wrong):
     >>> import lkcourse as lk
     >>> def check_square(f):
     ...     assert f(3) == 9 and f(-2) == 4, "not the square"
-    >>> lk.prove_check(check_square, lambda x: x * x, wrong=[lambda x: 2 * x, abs])
+    >>> lk.book.prove_check(check_square, lambda x: x * x, wrong=[lambda x: 2 * x, abs])
     2
-    >>> lk.prove_check(lambda f: None, lambda x: x * x, wrong=[abs])
+    >>> lk.book.prove_check(lambda f: None, lambda x: x * x, wrong=[abs])
     Traceback (most recent call last):
     ...
     AssertionError: the check accepted wrong answer 0 (abs): it cannot fail

@@ -1,9 +1,9 @@
 r"""Spec sheets of the activations: tables generated from their metadata and values.
 
-``lk.spec_sheet("formulas")``, ``lk.spec_sheet("shape")`` and
-``lk.spec_sheet("properties")`` build the three tables of chapter 6 from an
+``lk.book.spec_sheet("formulas")``, ``lk.book.spec_sheet("shape")`` and
+``lk.book.spec_sheet("properties")`` build the three tables of chapter 6 from an
 activation registry (``lk.ACTIVATIONS`` by default): nothing in them is typed in, so
-a new activation appears the moment it is registered. ``lk.gaussian_mean`` is the
+a new activation appears the moment it is registered. ``lk.book.gaussian_mean`` is the
 quadrature behind the "zero-centred" column and behind the variance-propagation
 argument for initialisation (:math:`\mathbb E f(Z)^2` for :math:`Z \sim \mathcal N(0, 1)`).
 """
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 from scipy import integrate
 
-from ._validation import InvalidParameterError, check_choice, check_real, fail
+from .._validation import InvalidParameterError, check_choice, check_real, fail
 
 __all__ = ["gaussian_mean", "spec_sheet", "SpecSheet", "SPEC_SHEETS"]
 
@@ -56,9 +56,9 @@ def gaussian_mean(fn, scale=1.0):
     --------
     >>> import numpy as np, lkcourse as lk
     >>> relu = lk.ACTIVATIONS["relu"]
-    >>> bool(np.isclose(lk.gaussian_mean(relu.f), 1 / np.sqrt(2 * np.pi)))
+    >>> bool(np.isclose(lk.book.gaussian_mean(relu.f), 1 / np.sqrt(2 * np.pi)))
     True
-    >>> round(lk.gaussian_mean(lambda z: relu.f(z) ** 2), 12)   # He's factor 2 = 1 / 0.5
+    >>> round(lk.book.gaussian_mean(lambda z: relu.f(z) ** 2), 12)   # He's factor 2 = 1 / 0.5
     0.5
     """
     owner = "gaussian_mean"
@@ -95,7 +95,7 @@ class SpecSheet:
     Examples
     --------
     >>> import lkcourse as lk
-    >>> sheet = lk.SpecSheet("demo", ["a", "b"], [["1", "2"]])
+    >>> sheet = lk.book.SpecSheet("demo", ["a", "b"], [["1", "2"]])
     >>> print(sheet.markdown)
     | a | b |
     |---|---|
@@ -107,7 +107,7 @@ class SpecSheet:
 
     @property
     def markdown(self):
-        """str: the table in markdown (MyST roles such as ``{cite}`` included)."""
+        """The table in markdown, a str (MyST roles such as ``{cite}`` included)."""
         def line(cells):
             return "| " + " | ".join(cells) + " |"
         rule = "|" + "---|" * len(self.header)
@@ -194,14 +194,14 @@ def spec_sheet(kind, activations=None):
     Examples
     --------
     >>> import lkcourse as lk
-    >>> sheet = lk.spec_sheet("shape")
+    >>> sheet = lk.book.spec_sheet("shape")
     >>> sheet.header[:3], sheet.rows[3][:4]
     (['activation', 'range', '$f(0)$'], ['`relu`', '$[0, \\infty)$', '0', '0'])
     """
     owner = "spec_sheet"
     kind = check_choice(kind, "kind", owner, SPEC_SHEETS)
     if activations is None:
-        from .activations import ACTIVATIONS as activations
+        from ..activations import ACTIVATIONS as activations
     if not isinstance(activations, Mapping) or not activations:
         fail("activations", owner, "a non-empty mapping of name -> activation",
              activations)

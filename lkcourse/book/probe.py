@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_array, check_choice, check_real, check_rng, fail
-from .lr_decay import _int
-from .optim import SGD, SGDW, Adam, AdamW
+from .._validation import check_array, check_choice, check_int, check_real, check_rng, fail
+from ..optim import SGD, SGDW, Adam, AdamW
 
 __all__ = ["decay_probe", "probe_curves", "draw_probe"]
 
@@ -49,7 +48,7 @@ def decay_probe(optimizer, sigmas, *, steps=300, reps=200, rng=None):
     Examples
     --------
     >>> import numpy as np, lkcourse as lk
-    >>> out = lk.decay_probe(lk.AdamW(1e-2, weight_decay=1.0), [0.1, 10.0], steps=100,
+    >>> out = lk.book.decay_probe(lk.AdamW(1e-2, weight_decay=1.0), [0.1, 10.0], steps=100,
     ...                      reps=20, rng=[0, 1])
     >>> out.shape
     (101, 2, 2)
@@ -63,8 +62,8 @@ def decay_probe(optimizer, sigmas, *, steps=300, reps=200, rng=None):
     sigmas = check_array(sigmas, "sigmas", owner, ndim=1)
     if np.any(sigmas < 0):
         fail("sigmas", owner, "a 1-D array of noise scales >= 0", sigmas)
-    steps = _int(steps, "steps", owner, 0)
-    reps = _int(reps, "reps", owner, 2, "an even int >= 2")
+    steps = check_int(steps, "steps", owner, 0)
+    reps = check_int(reps, "reps", owner, 2, "an even int >= 2")
     if reps % 2:
         fail("reps", owner, "an even int >= 2", reps)
     streams = rng if isinstance(rng, (list, tuple, range)) else [rng]
@@ -104,16 +103,17 @@ def probe_curves(optimizer, wd, *, steps=300):
     Examples
     --------
     >>> import numpy as np, lkcourse as lk
-    >>> out = lk.probe_curves("SGDW", 0.3, steps=10)
+    >>> out = lk.book.probe_curves("SGDW", 0.3, steps=10)
     >>> out.shape, bool(np.allclose(out[-1], (1 - 3e-3) ** 10))
     ((11, 5), True)
     """
     owner = "probe_curves"
     optimizer = check_choice(optimizer, "optimizer", owner, list(_PROBE_OPTS))
     wd = check_real(wd, "wd", owner, low=0, high=1 / _PROBE_LR, high_open=True)
-    steps = _int(steps, "steps", owner, 0)
+    steps = check_int(steps, "steps", owner, 0)
     opt = _PROBE_OPTS[optimizer](_PROBE_LR, weight_decay=wd)
-    return decay_probe(opt, _PROBE_SIGMAS, steps=steps, rng=0)[:, 0]
+    # the explorer's frame must not change when only the slider moves
+    return decay_probe(opt, _PROBE_SIGMAS, steps=steps, rng=0)[:, 0]  # fixed draw: frame
 
 
 def draw_probe(fig, data, optimizer, wd):
@@ -143,7 +143,7 @@ def draw_probe(fig, data, optimizer, wd):
     --------
     >>> import matplotlib.pyplot as plt, lkcourse as lk
     >>> fig = plt.figure()
-    >>> artists = lk.draw_probe(fig, lk.probe_curves("AdamW", 0.3, steps=5), "AdamW", 0.3)
+    >>> artists = lk.book.draw_probe(fig, lk.book.probe_curves("AdamW", 0.3, steps=5), "AdamW", 0.3)
     >>> len(artists), fig.axes[0].texts[0].get_text()
     (7, 'AdamW, weight_decay = 0.3')
     """

@@ -15,31 +15,22 @@ fraction :math:`\delta` alone (separable). The module holds the pieces:
 - :func:`lr_decay_heatmaps`: one heatmap panel per method.
 
 The decay probe ("who gets decayed" under each optimizer) is in
-:mod:`lkcourse.probe`.
+:mod:`lkcourse.book.probe`.
 """
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 
-from ._validation import check_array, check_choice, check_real, check_rng, fail
-from .datasets import sparse_regression, train_test_split
-from .optim import SGD, Adam
-from .sweeps import _check_seeds
+from .._validation import (check_array, check_choice, check_int, check_real, check_rng,
+                           check_seeds, fail)
+from ..datasets import sparse_regression, train_test_split
+from ..optim import SGD, SGDW, Adam, AdamW
 
 __all__ = ["toy_data", "toy_loss_grad", "run_grid", "explained", "lr_decay_heatmaps"]
 
 KINDS = ("SGD + L2", "SGDW", "Adam + L2", "AdamW")
 """The four methods of :func:`run_grid`: L2 in the gradient, or decoupled decay."""
 
-
-
-def _int(value, name, owner, low, allowed=None):
-    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
-            or value < low):
-        fail(name, owner, allowed or f"an int >= {low}", value)
-    return int(value)
 
 
 # ------------------------------------------------------------------------ the toy
@@ -66,14 +57,14 @@ def toy_data(seeds, n_train, *, n_test=4000):
     Examples
     --------
     >>> import numpy as np, lkcourse as lk
-    >>> X_tr, X_te, y_tr, y_te = lk.toy_data([0, 1], 40, n_test=100)
+    >>> X_tr, X_te, y_tr, y_te = lk.book.toy_data([0, 1], 40, n_test=100)
     >>> X_tr.shape, y_te.shape, np.unique(y_tr).tolist()
     ((2, 40, 20), (2, 100), [0.0, 1.0])
     """
     owner = "toy_data"
-    seeds = _check_seeds(seeds, owner)
-    n_train = _int(n_train, "n_train", owner, 1)
-    n_test = _int(n_test, "n_test", owner, 1)
+    seeds = check_seeds(seeds, owner)
+    n_train = check_int(n_train, "n_train", owner, 1)
+    n_test = check_int(n_test, "n_test", owner, 1)
     parts = []
     for seed in seeds:
         X, signal, _ = sparse_regression(n_train + n_test, 20, 5, noise=1.0, rng=seed)
@@ -131,8 +122,8 @@ def toy_loss_grad(W, X, y, *, normalized=True, gamma=4.0, with_loss=True):
     >>> import numpy as np, lkcourse as lk
     >>> X, y = np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([1.0, 0.0])
     >>> w = np.array([[1.0, 1.0]])
-    >>> loss, g = lk.toy_loss_grad(w, X, y)
-    >>> bool(np.isclose(lk.toy_loss_grad(3 * w, X, y)[0][0], loss[0]))  # L(3w) = L(w)
+    >>> loss, g = lk.book.toy_loss_grad(w, X, y)
+    >>> bool(np.isclose(lk.book.toy_loss_grad(3 * w, X, y)[0][0], loss[0]))  # L(3w) = L(w)
     True
     >>> float(abs(g[0] @ w[0])) < 1e-15                                  # orthogonal to w
     True
@@ -158,7 +149,7 @@ def toy_loss_grad(W, X, y, *, normalized=True, gamma=4.0, with_loss=True):
 
 
 # ----------------------------------------------------------------------- the grid
-def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch=16,
+def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch_size=16,
              momentum=0.9, rng=None):
     r"""Train the toy on every (seed, learning rate, decay) cell at once.
 
@@ -173,9 +164,11 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch=16,
       parametrization (``lk.SGDW(lr, momentum, weight_decay=delta / lr)``,
       ``lk.AdamW(lr, weight_decay=delta / lr)``).
 
-    One optimizer with learning rate 1 computes every cell's step, which each cell
-    scales by its own learning rate (SGD's and Adam's steps are proportional to it);
-    the test suite checks cells against the optimizer objects above.
+    The cells are one stack for the optimizer objects above: one optimizer whose ``lr``
+    and ``weight_decay`` hold one value per cell (arrays over the leading axes of the
+    weights) takes every cell's step, so where the decay enters (the gradient or the
+    weights) is the optimizer's own rule, :mod:`lkcourse.updates`; the test suite checks
+    cells against single optimizer objects.
 
     Parameters
     ----------
@@ -196,7 +189,7 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch=16,
     normalized : bool
         Scale-invariant toy (True) or logistic regression (False); see
         :func:`toy_loss_grad`.
-    batch : int or None
+    batch_size : int or None
         Mini-batch size (drawn with replacement), or None for full batch.
     momentum : float
         SGD's momentum in [0, 1) (Adam uses its default betas).
@@ -211,17 +204,17 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch=16,
     Examples
     --------
     >>> import numpy as np, lkcourse as lk
-    >>> X_tr, _, y_tr, _ = lk.toy_data([0], 200, n_test=10)
+    >>> X_tr, _, y_tr, _ = lk.book.toy_data([0], 200, n_test=10)
     >>> w0 = np.ones((1, 20)) / np.sqrt(20)
-    >>> W = lk.run_grid("SGDW", [0.01, 0.1], [1e-3, 1e-2, 1e-1], X_tr, y_tr, w0,
-    ...                 steps=20, rng=0)
+    >>> W = lk.book.run_grid("SGDW", [0.01, 0.1], [1e-3, 1e-2, 1e-1], X_tr, y_tr, w0,
+    ...                      steps=20, rng=0)
     >>> W.shape
     (1, 2, 3, 20)
     >>> opt = lk.SGDW(0.1, momentum=0.9, weight_decay=1e-2 / 0.1)  # one cell, by hand
     >>> p, batches = {"w": w0[0].copy()}, np.random.default_rng(0)
     >>> for _ in range(20):
     ...     idx = batches.integers(0, 200, (1, 16))[0]
-    ...     opt.step(p, {"w": lk.toy_loss_grad(p["w"][None], X_tr[0, idx], y_tr[0, idx])[1][0]})
+    ...     opt.step(p, {"w": lk.book.toy_loss_grad(p["w"][None], X_tr[0, idx], y_tr[0, idx])[1][0]})
     >>> bool(np.allclose(W[0, 1, 1], p["w"], rtol=1e-12, atol=0))
     True
     """
@@ -245,37 +238,40 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch=16,
     if w0.shape != (n_seeds, p):
         fail("w0", owner, f"an array of shape {(n_seeds, p)} (one start per data set)",
              f"an array of shape {w0.shape}")
-    steps = _int(steps, "steps", owner, 0)
+    steps = check_int(steps, "steps", owner, 0)
     if not isinstance(normalized, (bool, np.bool_)):
         fail("normalized", owner, "True or False", normalized)
     if normalized and np.any(np.linalg.norm(w0, axis=1) == 0):
         fail("w0", owner, "nonzero rows when normalized=True", "a zero row")
-    if batch is not None:
-        batch = _int(batch, "batch", owner, 1, "None or an int >= 1")
+    if batch_size is not None:
+        batch_size = check_int(batch_size, "batch_size", owner, 1, "None or an int >= 1")
     momentum = check_real(momentum, "momentum", owner, low=0, high=1, high_open=True)
     batches = check_rng(rng, owner)
 
-    W = np.broadcast_to(w0[:, None, None], (n_seeds, len(lrs), len(decays), p)).copy()
-    LR, D = lrs[:, None, None], decays[:, None]
-    opt = SGD(1.0, momentum=momentum) if kind.startswith("SGD") else Adam(1.0)
-    unit = {"w": np.zeros_like(W)}     # receives the step an optimizer with lr = 1 takes
+    shape = (n_seeds, len(lrs), len(decays))
+    LR = np.broadcast_to(lrs[:, None], shape)           # one value per cell
+    D = np.broadcast_to(decays, shape)
+    if kind == "SGD + L2":
+        opt = SGD(LR, momentum=momentum, weight_decay=D)
+    elif kind == "SGDW":
+        opt = SGDW(LR, momentum=momentum, weight_decay=D / LR)
+    elif kind == "Adam + L2":
+        opt = Adam(LR, weight_decay=D)
+    else:
+        opt = AdamW(LR, weight_decay=D / LR)
+    params = {"w": np.broadcast_to(w0[:, None, None], shape + (p,)).copy()}
     seeds_ = np.arange(n_seeds)[:, None]
     for _ in range(steps):
-        if batch:
-            idx = batches.integers(0, n, (n_seeds, batch))
+        if batch_size:
+            idx = batches.integers(0, n, (n_seeds, batch_size))
             Xb, yb = X[seeds_, idx], y[seeds_, idx]
         else:
             Xb, yb = X, y
+        W = params["w"]
         G = _loss_grad(W.reshape(n_seeds, -1, p), Xb, yb, bool(normalized), 4.0,
                        False)[1].reshape(W.shape)
-        if decoupled:
-            W *= 1 - D                  # decoupled: shrink by 1 - delta first
-        else:
-            G = G + D * W               # L2: gradient + c * w
-        unit["w"][...] = 0.0
-        opt.step(unit, {"w": G})
-        W += LR * unit["w"]             # each row moves by its own learning rate
-    return W
+        opt.step(params, {"w": G})
+    return params["w"]
 
 
 def explained(Z, labels):
@@ -304,7 +300,7 @@ def explained(Z, labels):
     >>> import numpy as np, lkcourse as lk
     >>> i, j = np.indices((3, 3))
     >>> Z = np.exp(i + j)                     # a function of i + j
-    >>> round(lk.explained(Z, i + j), 12), round(lk.explained(Z, j), 3)
+    >>> round(lk.book.explained(Z, i + j), 12), round(lk.book.explained(Z, j), 3)
     (1.0, 0.5)
     """
     owner = "explained"
@@ -349,7 +345,7 @@ def lr_decay_heatmaps(grids, axes_labels, title_suffix=None):
     >>> import numpy as np, lkcourse as lk
     >>> lrs, d = np.logspace(-2, 0, 3), np.logspace(-3, -1, 3)
     >>> i, j = np.indices((3, 3))
-    >>> fig = lk.lr_decay_heatmaps({"SGD + L2": np.exp(0.1 * (i + j)), "SGDW": np.exp(0.1 * j)},
+    >>> fig = lk.book.lr_decay_heatmaps({"SGD + L2": np.exp(0.1 * (i + j)), "SGDW": np.exp(0.1 * j)},
     ...                            {"SGD + L2": (lrs, d), "SGDW": (lrs, d)})
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['SGD + L2', 'SGDW']
