@@ -116,18 +116,19 @@ NETWORK.claim("ch3/net-subgradient-no-exact-zero",
               section="sec-l1l2-network")
 NETWORK.claim("ch3/net-subgradient-near-zeros",
               lambda d: d["L1, subgradient: |w| < 1e-3"] >= 0.3,
-              says="L1 in the loss leaves at least 30 % of the weights below 1e-3",
+              says=r"L1 in the loss leaves at least 30 % of the weights below $10^{-3}$",
               section="sec-l1l2-network")
 NETWORK.claim("ch3/net-proximal-exact-zeros",
               lambda d: d["L1, proximal: exact 0"] >= 0.5,
               says="the proximal L1 run sets more than half of the weights exactly to 0",
               section="sec-l1l2-network")
 NETWORK.claim("ch3/net-l2-few-small", lambda d: d["L2: |w| < 1e-3"] < 0.02,
-              says="under L2 fewer than 2 % of the weights are below 1e-3",
+              says=r"under L2 fewer than 2 % of the weights are below $10^{-3}$",
               section="sec-l1l2-network")
 NETWORK.claim("ch3/net-proximal-beats-l2",
               lambda d: d["L1, proximal: test MSE"] < d["L2: test MSE"],
-              says="at this untuned lam the proximal L1 run has a lower test MSE than L2",
+              says=r"at this untuned $\lambda$ the proximal L1 run has a lower test MSE than "
+                   "L2",
               section="sec-l1l2-network")
 NETWORK.claim("ch3/net-proximal-no-worse-than-subgradient",
               lambda d: d["L1, proximal: test MSE"] - d["L1, subgradient: test MSE"],
@@ -183,7 +184,7 @@ GROUP.claim("ch3/naive-enet-below-truth", lambda d: d["naive group mean"] < 1,
             says="the naive elastic net's mean group coefficient is below the truth 1",
             section="sec-l1l2-naive")
 GROUP.claim("ch3/rescaled-enet-above-truth", lambda d: d["rescaled group mean"] > 1,
-            says="the (1 + 2 l2)-rescaled group coefficient overshoots the truth 1",
+            says=r"the $(1 + 2\lambda_2)$-rescaled group coefficient overshoots the truth 1",
             section="sec-l1l2-naive")
 
 
