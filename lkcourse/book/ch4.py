@@ -310,7 +310,7 @@ NET.claim("ch4/net-no-exact-zeros",
           says="no gradient-trained network has a weight at exactly 0",
           section="lk-network")
 NET.claim("ch4/net-l1-jitter", lambda d: d["L1: near 0, within eta*lam"] > 0.5,
-          says="most of L1's near-zero weights are within eta*lam = 0.002 of 0",
+          says="most of L1's near-zero weights are within ηλ = 0.002 of 0",
           section="lk-network")
 NET.claim("ch4/net-l05-underdelivers", lambda d: d["L1: near 0"] > d["L0.5: near 0"],
           says="gradient-trained L0.5 puts fewer weights below 0.01 than L1",
