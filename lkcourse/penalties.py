@@ -125,8 +125,10 @@ class Lk(Penalty):
     Notes
     -----
     Gradient :math:`\lambda k \operatorname{sign}(w)|w|^{k-1}`; for k < 1 it blows up
-    near 0 and is *defined as 0 at w = 0* (the minimum-norm element of the Clarke
-    subdifferential; the true one-sided slopes are infinite). The prox is exact:
+    near 0 and is *defined as 0 at w = 0*: the one-sided slopes there are infinite, so
+    every real g satisfies :math:`|w|^k \ge g\,w` near 0 and the (regular)
+    subdifferential at 0 is all of :math:`\mathbb{R}`; 0 is its minimum-norm element.
+    The prox is exact:
     soft-thresholding for k = 1, ``v / (1 + 2*step*lam)`` for k = 2,
     :func:`~lkcourse.prox.prox_lk` (a root solve) for other k > 1, and the global minimizer
     of the non-convex 1-D problem for k < 1 (:func:`~lkcourse.prox.half_threshold` for
