@@ -7,9 +7,9 @@ Implementation lives in one module per concept; each module's ``__all__`` lists
 what it exports, and this file re-exports them all.
 """
 from . import (_validation, activation_table, activations, batched_training, claims,
-               datasets, exercises, explore, explorers, gradcheck, linear, lr_decay, metrics,
-               nn, optim, penalties, probe, progress, seeding, source, sweeps, thresholds,
-               training, updates)
+               datasets, exercises, explore, explorers, gradcheck, linear, logistic,
+               lr_decay, metrics, nn, optim, penalties, probe, progress, seeding, source,
+               sweeps, thresholds, training, updates)
 from ._validation import *  # noqa: F401,F403
 from .activation_table import *  # noqa: F401,F403
 from .activations import *  # noqa: F401,F403
@@ -20,6 +20,7 @@ from .explore import *  # noqa: F401,F403
 from .explorers import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
+from .logistic import *  # noqa: F401,F403
 from .lr_decay import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
@@ -41,8 +42,8 @@ __version__ = "0.1.0"
 __all__ = ["datasets"] + [
     name
     for module in (_validation, activation_table, activations, batched_training, claims,
-                   exercises, explore, explorers, gradcheck, linear, lr_decay, metrics, nn,
-                   optim, penalties, probe, progress, seeding, source, sweeps, thresholds,
-                   training, updates)
+                   exercises, explore, explorers, gradcheck, linear, logistic,
+                   lr_decay, metrics, nn, optim, penalties, probe, progress, seeding, source,
+                   sweeps, thresholds, training, updates)
     for name in module.__all__
 ]
