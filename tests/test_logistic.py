@@ -100,6 +100,11 @@ def test_l2_gradient_vanishes(small):
     g, gb = data_gradient(X, y, fit.coef, fit.intercept)
     assert_allclose(g + 2 * lam * fit.coef, 0, atol=1e-10)  # gradient 2 lam w: no 1/2
     assert abs(gb) < 1e-10
+    assert fit.converged and fit.n_iter < 30                  # Newton's method for L2
+    mean = lk.fit_logistic(X, y, lk.L2(lam * 5, reduction="mean"), tol=1e-12)
+    assert_allclose(mean.coef, fit.coef, atol=1e-10)          # mean over 5 weights
+    fista = lk.fit_logistic(X, y, lk.ElasticNet(l1=0.0, l2=lam), tol=1e-10)
+    assert_allclose(fista.coef, fit.coef, atol=1e-7)          # the other solver agrees
 
 
 def test_without_intercept(small):
