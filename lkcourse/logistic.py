@@ -1,4 +1,4 @@
-r"""Penalized logistic regression for two classes: proximal gradient, and Newton for L2.
+r"""Penalized logistic regression for two classes: (proximal) Newton and FISTA.
 
 Objective (the course's convention: a *mean* data term, the penalty summed):
 
@@ -12,20 +12,31 @@ data term (least squares has one; the log-loss does not).
 
 .. rubric:: Solvers
 
-With ``L2(lam)`` (lam > 0, or ``Lk(2, lam)``) the objective is smooth and strictly
-convex: damped Newton's method (a Newton step, halved until the objective decreases
-enough), which stops when the gradient has max-norm at most ``tol``, usually after about
-ten steps. Every other penalty, and no penalty: FISTA (Beck and Teboulle, 2009) on :math:`\theta = (b, w)` with step :math:`1/L`,
+All three stop when the proximal-gradient residual
+:math:`G(\theta) = (\theta - \operatorname{prox}_{R/L}(\theta - \nabla f(\theta)/L))\,L`
+has max-norm at most ``tol``, with :math:`\theta = (b, w)`, :math:`f` the mean
+log-loss and
 
 .. math:: L = \frac{\lambda_{\max}(A^\top A)}{4n}, \qquad A = [\mathbf 1, X],
 
-a Lipschitz constant of the gradient (the log-loss has curvature at most
-:math:`\tfrac14`), the penalty's prox on :math:`w` and a plain step on :math:`b`, and
-gradient-based restart (the momentum resets when it points uphill). For a penalty that
-is not convex (``L0``, ``Lk`` with k < 1, or a user's penalty without
-``convex = True``) a step is kept only if it does not increase the objective: the result
-is then a local solution that depends on the start. The solver stops when the
-proximal-gradient residual has max-norm at most ``tol``.
+a Lipschitz constant of :math:`\nabla f` (the log-loss has curvature at most
+:math:`\tfrac14`); for a smooth penalty :math:`G` is the gradient of the objective.
+
+- ``L2(lam)`` with lam > 0 (or ``Lk(2, lam)``): the objective is smooth and strictly
+  convex: damped Newton's method (a Newton step, halved until the objective decreases
+  enough), usually about ten steps.
+- Other convex penalties (``L1``, ``ElasticNet``, ``Lk`` with k > 1, ``LInf``, a user's
+  penalty with ``convex = True``): proximal Newton's method (Lee, Sun and Saunders,
+  2014; glmnet's approach for the lasso): each step minimizes the penalty plus the
+  second-order model of :math:`f` at :math:`\theta`, a problem of the size of the
+  Gram matrix solved by FISTA, then backtracks along the step until the objective
+  decreases enough. ``n_iter`` counts these outer steps.
+- No penalty, or a non-convex one (``L0``, ``Lk`` with k < 1, a user's penalty without
+  ``convex = True``): FISTA (Beck and Teboulle, 2009) with step :math:`1/L`, the
+  penalty's prox on :math:`w` and a plain step on :math:`b`, and gradient-based restart
+  (the momentum resets when it points uphill). For a non-convex penalty a step is kept
+  only if it does not increase the objective: the result is then a local solution that
+  depends on the start.
 
 Without a penalty on linearly separable data the minimum does not exist (the weights
 grow without bound); the solver then stops at ``max_iter`` with a warning.
@@ -72,7 +83,8 @@ class LogisticFit:
     intercept : float
         The intercept :math:`b` (0.0 when ``fit_intercept=False``).
     n_iter : int
-        Iterations taken (proximal-gradient steps, or Newton steps for L2).
+        Iterations taken: Newton or proximal Newton steps, or FISTA steps (see the
+        module docstring for which solver a penalty gets).
     converged : bool
         Whether the stopping rule was met before ``max_iter``.
     objective : float
@@ -148,7 +160,7 @@ def fit_logistic(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol
     max_iter : int, >= 1
         Iteration cap.
     tol : float, >= 0
-        Stop when the proximal-gradient residual (for L2: the gradient) has max-norm
+        Stop when the proximal-gradient residual (for L2 the gradient) has max-norm
         <= tol.
     coef0 : array_like of shape (n_features,) or None
         Starting weights (default zeros): warm starts along a path of penalties.
@@ -213,7 +225,12 @@ def fit_logistic(X, y, penalty=None, *, fit_intercept=True, max_iter=10_000, tol
             fail("coef0", owner, f"None or an array of shape ({p},) like X's columns",
                  coef0)
     b0 = check_real(intercept0, "intercept0", owner) if fit_intercept else 0.0
-    solve = _newton if _ridge_lam(penalty) is not None else _solve
+    if _ridge_lam(penalty) is not None:
+        solve = _newton
+    elif penalty is not None and getattr(penalty, "convex", False) is True:
+        solve = _prox_newton
+    else:
+        solve = _solve
     coef, intercept, n_iter, converged = solve(X, y, penalty, bool(fit_intercept), w0,
                                                b0, max_iter, tol)
     if not converged:
@@ -266,6 +283,82 @@ def _newton(X, y, penalty, fit_intercept, w, b, max_iter, tol):
                 t *= 0.5
             theta, f = theta + t * d, f_new
     return theta[k:], (theta[0] if fit_intercept else 0.0), max_iter, False
+
+
+def _prox_theta(penalty, k, p):
+    """``(v, step) -> v`` with the penalty's prox applied to the weights ``v[k:]``."""
+    if isinstance(penalty, Penalty):      # arrays are checked here once: skip prox's checks
+        scale = penalty._scale(p)
+        def prox(v, step): return penalty._prox(v, step, scale)   # noqa: E306,E704
+    else:
+        def prox(v, step): return np.asarray(penalty.prox(v, step), dtype=np.float64)  # noqa
+
+    def prox_theta(v, step):
+        out = v.copy()
+        out[k:] = prox(v[k:], step)
+        return out
+    return prox_theta
+
+
+def _prox_newton(X, y, penalty, fit_intercept, w, b, max_iter, tol):
+    """Proximal Newton's method for a convex penalty: each step minimizes the penalty
+    plus the quadratic model of the log-loss (by FISTA on the small Gram-sized problem),
+    then a backtracking line search along the step; stops on FISTA's residual."""
+    n, p = X.shape
+    A = np.column_stack([np.ones(n), X]) if fit_intercept else X
+    k = 1 if fit_intercept else 0
+    L = np.linalg.norm(A, 2) ** 2 / (4 * n)
+    if L == 0:
+        return np.zeros(p), 0.0, 0, True
+    step = 1.0 / L
+    prox_theta = _prox_theta(penalty, k, p)
+
+    def R(theta):
+        return float(penalty.value(theta[k:]))
+
+    theta = np.concatenate([[b], w]) if fit_intercept else w.astype(np.float64)
+    F = _mean_log_loss(A @ theta, y) + R(theta)
+    with np.errstate(over="ignore", under="ignore"):
+        for it in range(1, max_iter + 1):
+            prob = _sigmoid(A @ theta)
+            g = A.T @ (prob - y) / n
+            residual = np.max(np.abs(theta - prox_theta(theta - step * g, step))) / step
+            if residual <= tol:
+                return theta[k:], (theta[0] if fit_intercept else 0.0), it, True
+            H = (A.T * (prob * (1 - prob))) @ A / n
+            u = _quadratic_prox_min(H, g - H @ theta, theta, prox_theta,
+                                    0.1 * min(residual, 1.0))
+            d = u - theta
+            decrease = float(g @ d) + R(u) - R(theta)      # < 0 unless theta is optimal
+            t = 1.0
+            while True:                                    # backtracking (Armijo)
+                F_new = _mean_log_loss(A @ (theta + t * d), y) + R(theta + t * d)
+                if F_new <= F + 1e-4 * t * min(decrease, 0.0) or t < 1e-10:
+                    break
+                t *= 0.5
+            theta, F = theta + t * d, F_new
+    return theta[k:], (theta[0] if fit_intercept else 0.0), max_iter, False
+
+
+def _quadratic_prox_min(H, c, start, prox_theta, tol, max_iter=20_000):
+    """FISTA with restart for min_u 0.5 u'Hu + c'u + R(u) (H positive semidefinite)."""
+    L = float(np.linalg.eigvalsh(H)[-1])
+    if L <= 0:
+        return start
+    step = 1.0 / L
+    x, z, t = start, start, 1.0
+    for _ in range(max_iter):
+        x_new = prox_theta(z - step * (H @ z + c), step)
+        if np.max(np.abs(z - x_new)) / step <= tol:
+            return x_new
+        if (z - x_new) @ (x_new - x) > 0:
+            z, t = x_new, 1.0
+        else:
+            t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+            z = x_new + (t - 1.0) / t_new * (x_new - x)
+            t = t_new
+        x = x_new
+    return x
 
 
 def _solve(X, y, penalty, fit_intercept, w, b, max_iter, tol):
