@@ -7,3 +7,4 @@ state and the claims ledger measures (``lk.book.ch1`` ... ``lk.book.ch8``), chap
 learning-rate x decay machinery, chapter 6's spec sheets and the exercise helpers.
 """
 from . import ch1  # noqa: E402,F401
+from . import ch8  # noqa: E402,F401
