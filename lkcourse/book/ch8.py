@@ -425,7 +425,7 @@ def max_norm(c):
 #: Training, validation and test sizes of the digits experiment (1797 images).
 DIGITS_SIZES = (300, 300, 1197)
 #: The network, the learning rate of full-batch Adam (and AdamW) and the epochs.
-DIGITS_NET, DIGITS_LR, DIGITS_EPOCHS = (64, 32, 10), 0.02, 100
+DIGITS_NET, DIGITS_LR, DIGITS_EPOCHS = (64, 32, 10), 0.03, 60
 #: Every network a draw trains: name -> (method, setting). Within a method, the setting
 #: with the lowest validation loss is chosen. "L1 prox" is proximal gradient (plain
 #: full-batch gradient steps, then soft-thresholding), at one setting: the exact zeros.
