@@ -102,6 +102,10 @@ class LogisticFit:
         coef.flags.writeable = False
         object.__setattr__(self, "coef", coef)
 
+    def __reduce__(self):  # unpickling goes through __init__, so coef stays read-only
+        return (LogisticFit, (self.coef, self.intercept, self.n_iter, self.converged,
+                              self.objective))
+
     def _X(self, X, method):
         X = check_array(X, "X", f"LogisticFit.{method}", ndim=2)
         if X.shape[1] != self.coef.size:
