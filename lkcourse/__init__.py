@@ -17,7 +17,7 @@ Extension points: subclass :class:`Penalty` (three hooks, see
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from . import (_validation, activation_base, activations, checks, claims, datasets, dynamics,
-               explore, explorers, gradcheck, history, linear, losses, metrics, nn, optim,
+               explore, explorers, gradcheck, history, linear, logistic, losses, metrics, nn, optim,
                penalties, penalty_base, progress, prox, seeding, source, sweeps, thresholds,
                training, updates)
 from ._validation import *  # noqa: F401,F403
@@ -31,6 +31,7 @@ from .explorers import *  # noqa: F401,F403
 from .gradcheck import *  # noqa: F401,F403
 from .history import *  # noqa: F401,F403
 from .linear import *  # noqa: F401,F403
+from .logistic import *  # noqa: F401,F403
 from .metrics import *  # noqa: F401,F403
 from .nn import *  # noqa: F401,F403
 from .optim import *  # noqa: F401,F403
@@ -56,7 +57,7 @@ except PackageNotFoundError:  # pragma: no cover - a source tree that was not in
 __all__ = ["datasets"] + [
     name
     for module in (_validation, activation_base, activations, checks, claims, dynamics,
-                   explore, explorers, gradcheck, history, linear, metrics, nn, optim,
+                   explore, explorers, gradcheck, history, linear, logistic, metrics, nn, optim,
                    penalties, penalty_base, progress, prox, seeding, source, style, sweeps,
                    thresholds, training, updates)
     for name in module.__all__

@@ -18,6 +18,11 @@ def sigmoid(t):
     return np.where(t >= 0, 1.0, e) / (1.0 + e)
 
 
+def softplus(t):
+    """Stable ``log(1 + exp(t))``: never overflows, exact for large ``|t|`` (its one home)."""
+    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+
+
 def log_softmax(z, axis=-1):
     """Stable log-softmax of a checked array along ``axis`` (max subtracted first; a
     slice whose maximum is not finite is left unshifted, so ``-inf`` entries stay)."""

@@ -49,6 +49,7 @@ from scipy.special import erfc
 from ._registry import Registry
 from ._shared import log_softmax as _log_softmax_kernel
 from ._shared import sigmoid as _sigmoid
+from ._shared import softplus as _softplus
 from ._validation import InvalidParameterError, check_array, check_choice, check_real, fail
 from .activation_base import Activation
 
@@ -64,10 +65,6 @@ _BIG = np.finfo(np.float64).max
 def _dsigmoid(t):
     e = np.exp(-np.abs(t))
     return e / (1.0 + e) ** 2
-
-
-def _softplus(t):
-    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
 
 
 def _sech2(t):

@@ -429,3 +429,294 @@ def train_test_split(X, y, *, test_size=0.25, rng=None):
     perm = rng.permutation(n)
     test, train = perm[:n_test], perm[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+# ---- real data: scikit-learn's bundled data sets, offline ----------------------------
+# (imports of this section only: the synthetic builders above do not need them)
+import functools  # noqa: E402
+
+from ._validation import check_choice  # noqa: E402
+
+#: The real data sets by name: scikit-learn loader, its keyword arguments, shape of X.
+REAL_DATASETS = {
+    "diabetes": ("load_diabetes", {"scaled": False}, (442, 10)),
+    "breast_cancer": ("load_breast_cancer", {}, (569, 30)),
+    "digits": ("load_digits", {}, (1797, 64)),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _real(name):
+    """``(X, y, feature_names)`` of a bundled data set, read once per process.
+
+    The cached arrays are read-only; the public loaders return new arrays."""
+    from sklearn import datasets as skd      # here, so that `import lkcourse` stays light
+    loader, kwargs, shape = REAL_DATASETS[name]
+    bunch = getattr(skd, loader)(**kwargs)
+    X = np.array(bunch.data, dtype=np.float64)
+    y = np.array(bunch.target, dtype=np.float64 if name == "diabetes" else np.int64)
+    if X.shape != shape:
+        raise RuntimeError(f"scikit-learn's {loader} returned X of shape {X.shape}, "
+                           f"expected {shape}")
+    X.flags.writeable = False
+    y.flags.writeable = False
+    return X, y, tuple(str(f) for f in bunch.feature_names)
+
+
+def standardize(X_train, *X_other):
+    r"""Standardize columns with the mean and standard deviation of the training split.
+
+    Parameters
+    ----------
+    X_train : array_like of shape (n_train, p)
+        The training split: its column means and standard deviations (``ddof=0``) are
+        used for every array.
+    *X_other : array_like of shape (m, p)
+        Other splits (validation, test), transformed with the *training* statistics.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(X_train_std, *X_other_std)``, new arrays with entries
+        :math:`(x_{ij} - m_j)/s_j`, where :math:`m_j` and :math:`s_j` are the training
+        mean and standard deviation of column :math:`j`. Always a tuple, also for a
+        single array.
+
+    Raises
+    ------
+    InvalidParameterError
+        If an array is not 2-D, holds NaN or inf, or has another number of columns than
+        ``X_train``.
+
+    Notes
+    -----
+    A column that is constant on the training split (:math:`s_j = 0`) is only centred.
+    Fitting the statistics on the training split alone keeps the validation and test
+    splits out of everything that is fitted: the transformed training columns have mean
+    0 and standard deviation 1, the other splits only approximately.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> X_tr, X_te = np.array([[1.0, 5.0], [3.0, 5.0]]), np.array([[2.0, 6.0]])
+    >>> a, b = lk.datasets.standardize(X_tr, X_te)
+    >>> a.tolist(), b.tolist()
+    ([[-1.0, 0.0], [1.0, 0.0]], [[0.0, 1.0]])
+    """
+    owner = "standardize"
+    X_train = check_array(X_train, "X_train", owner, ndim=2)
+    others = [check_array(X, "X_other", owner, ndim=2) for X in X_other]
+    for X in others:
+        if X.shape[1] != X_train.shape[1]:
+            fail("X_other", owner, f"arrays with {X_train.shape[1]} columns like X_train",
+                 X)
+    mean, sd = X_train.mean(axis=0), X_train.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    return tuple((X - mean) / sd for X in [X_train] + others)
+
+
+def feature_names(dataset):
+    """The names of the columns of a real data set, in order.
+
+    Parameters
+    ----------
+    dataset : {"diabetes", "breast_cancer", "digits"}
+        The data set.
+
+    Returns
+    -------
+    tuple of str
+        The feature names as scikit-learn gives them: ``"age", "sex", "bmi", "bp",
+        "s1", ..., "s6"`` for the diabetes data (``s1`` to ``s6`` are six blood serum measurements: total
+        cholesterol, LDL and HDL cholesterol, total/HDL cholesterol, log triglycerides
+        and blood sugar); ``"mean radius", ...`` for the breast cancer data;
+        ``"pixel_0_0", ...`` (row, column) for the digits.
+
+    Raises
+    ------
+    InvalidParameterError
+        For an unknown data set name.
+
+    Examples
+    --------
+    >>> import lkcourse as lk
+    >>> lk.datasets.feature_names("diabetes")[:4]
+    ('age', 'sex', 'bmi', 'bp')
+    """
+    name = check_choice(dataset, "dataset", "feature_names", list(REAL_DATASETS))
+    return _real(name)[2]
+
+
+def _real_split(name, test_size, scale, rng, owner):
+    """The loaders' common body: check, split with ``rng``, standardize on train."""
+    if not isinstance(scale, (bool, np.bool_)):
+        fail("standardize", owner, "True or False", scale)
+    rng = check_rng(rng, owner)
+    X, y, _ = _real(name)
+    n = len(y)
+    if test_size is None:
+        return (standardize(X)[0] if scale else X.copy()), y.copy()
+    allowed = f"None, a float in (0, 1) or an int in [1, {n - 1}]"
+    if isinstance(test_size, (bool, np.bool_)) or not isinstance(test_size, numbers.Real):
+        fail("test_size", owner, allowed, test_size)
+    if isinstance(test_size, numbers.Integral):
+        if not 1 <= test_size <= n - 1:
+            fail("test_size", owner, allowed, test_size)
+    elif not 0 < test_size < 1:       # also rejects NaN
+        fail("test_size", owner, allowed, test_size)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=test_size, rng=rng)
+    if scale:
+        X_tr, X_te = standardize(X_tr, X_te)
+    return X_tr, X_te, y_tr, y_te
+
+
+def diabetes(*, test_size=None, standardize=True, rng=None):
+    r"""The diabetes data of Efron et al. (2004): 442 patients, 10 baseline variables.
+
+    A thin wrapper around scikit-learn's ``load_diabetes(scaled=False)``, bundled with
+    scikit-learn (no download): age, sex, body mass index, average blood pressure and
+    six blood serum measurements (:func:`~lkcourse.datasets.feature_names`), and the
+    target, a quantitative measure of disease progression one year after baseline (25
+    to 346).
+
+    Parameters
+    ----------
+    test_size : None, float in (0, 1) or int in [1, 441]
+        None: the whole data set, returned as ``(X, y)``. Otherwise the fraction
+        (rounded up) or number of test samples of a random split drawn from ``rng``,
+        returned as ``(X_train, X_test, y_train, y_test)`` (scikit-learn's order).
+    standardize : bool
+        Standardize every column with the mean and standard deviation of the training
+        split (of all the data when ``test_size`` is None), as
+        :func:`~lkcourse.datasets.standardize` does. False: the raw values (age in
+        years, sex coded 1 and 2, ...).
+    rng : None, int or numpy.random.Generator
+        Seed or generator of the split.
+
+    Returns
+    -------
+    X, y : ndarray of shape (442, 10) and (442,)
+        With ``test_size=None``: new float64 arrays.
+    X_train, X_test, y_train, y_test : ndarray
+        With a ``test_size``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad ``test_size``, ``standardize`` or ``rng``.
+
+    Notes
+    -----
+    scikit-learn's default ``load_diabetes()`` (``scaled=True``) centres every column
+    and scales it to unit Euclidean norm over the 442 patients, the standardization of
+    Efron et al. A column with unit *standard deviation*, as here, is
+    :math:`\sqrt{442}` times that column, so both give the same lasso path up to a
+    rescaling of :math:`\lambda`, with the variables entering in the same order.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> X, y = lk.datasets.diabetes()
+    >>> X.shape, bool(np.allclose(X.std(axis=0), 1.0))
+    ((442, 10), True)
+    >>> X_tr, X_te, y_tr, y_te = lk.datasets.diabetes(test_size=0.25, rng=0)
+    >>> X_tr.shape, X_te.shape
+    ((331, 10), (111, 10))
+    """
+    return _real_split("diabetes", test_size, standardize, rng, "diabetes")
+
+
+def breast_cancer(*, test_size=None, standardize=True, rng=None):
+    r"""The Wisconsin diagnostic breast cancer data: 569 tumours, 30 features.
+
+    A thin wrapper around scikit-learn's ``load_breast_cancer``, bundled with
+    scikit-learn (no download): ten measurements of the cell nuclei in a digitized image
+    of a fine needle aspirate (radius, texture, perimeter, area, ...), each as its mean,
+    its standard error and its worst value over the nuclei of the image
+    (:func:`~lkcourse.datasets.feature_names`). The labels are scikit-learn's:
+    **0 = malignant** (212 tumours), **1 = benign** (357).
+
+    Parameters
+    ----------
+    test_size : None, float in (0, 1) or int in [1, 568]
+        None: the whole data set, returned as ``(X, y)``. Otherwise the fraction
+        (rounded up) or number of test samples of a random split drawn from ``rng``,
+        returned as ``(X_train, X_test, y_train, y_test)`` (scikit-learn's order).
+    standardize : bool
+        Standardize every column with the mean and standard deviation of the training
+        split (of all the data when ``test_size`` is None), as
+        :func:`~lkcourse.datasets.standardize` does. False: the raw values.
+    rng : None, int or numpy.random.Generator
+        Seed or generator of the split.
+
+    Returns
+    -------
+    X, y : ndarray of shape (569, 30) and (569,)
+        With ``test_size=None``: new arrays, ``X`` float64, ``y`` int64.
+    X_train, X_test, y_train, y_test : ndarray
+        With a ``test_size``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad ``test_size``, ``standardize`` or ``rng``.
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> X, y = lk.datasets.breast_cancer()
+    >>> X.shape, np.bincount(y).tolist()
+    ((569, 30), [212, 357])
+    """
+    return _real_split("breast_cancer", test_size, standardize, rng, "breast_cancer")
+
+
+def digits(*, test_size=None, standardize=True, rng=None):
+    r"""The optical handwritten digits: 1797 images of 8 x 8 pixels, 10 classes.
+
+    A thin wrapper around scikit-learn's ``load_digits``, bundled with scikit-learn (no
+    download): each row holds the 64 pixels of one image, row by row, as integers 0 to
+    16 (the number of set pixels in a 4 x 4 block of a 32 x 32 bitmap); the label is
+    the digit, 0 to 9.
+
+    Parameters
+    ----------
+    test_size : None, float in (0, 1) or int in [1, 1796]
+        None: the whole data set, returned as ``(X, y)``. Otherwise the fraction
+        (rounded up) or number of test samples of a random split drawn from ``rng``,
+        returned as ``(X_train, X_test, y_train, y_test)`` (scikit-learn's order).
+    standardize : bool
+        Standardize every pixel with the mean and standard deviation of the training
+        split (of all the data when ``test_size`` is None), as
+        :func:`~lkcourse.datasets.standardize` does. False: the raw counts 0 to 16.
+    rng : None, int or numpy.random.Generator
+        Seed or generator of the split.
+
+    Returns
+    -------
+    X, y : ndarray of shape (1797, 64) and (1797,)
+        With ``test_size=None``: new arrays, ``X`` float64, ``y`` int64.
+    X_train, X_test, y_train, y_test : ndarray
+        With a ``test_size``.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a bad ``test_size``, ``standardize`` or ``rng``.
+
+    Notes
+    -----
+    Per-pixel standardization divides each pixel by its standard deviation. Border
+    pixels that are almost always 0 have a tiny one, so the rare image that sets them
+    gets values far beyond the usual range (above 10); three pixels are 0 in every
+    image and are only centred. For networks on images the usual scaling is
+    ``standardize=False`` and ``X / 16`` (every pixel in [0, 1]).
+
+    Examples
+    --------
+    >>> import numpy as np, lkcourse as lk
+    >>> X, y = lk.datasets.digits(standardize=False)
+    >>> X.shape, int(X.max()), int(np.bincount(y).min())
+    ((1797, 64), 16, 174)
+    """
+    return _real_split("digits", test_size, standardize, rng, "digits")

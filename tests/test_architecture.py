@@ -24,7 +24,7 @@ LAYERS = {  # a module imports only from lower layers (and its own subpackage)
     "activation_base": 2, "penalty_base": 2, "sweeps": 2, "engine": 2,
     "activations": 3, "penalties": 3, "weight_penalty": 3, "claims": 3,
     "checks": 4, "nn": 4, "optim": 4, "linear": 4,   # the model and the optimizers: apart
-    "training": 5,
+    "training": 5, "logistic": 5,
     "explore": 6,
     "explorers": 7,
     "book": 8,

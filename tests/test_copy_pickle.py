@@ -143,6 +143,7 @@ def instances():
         "Adam": [lk.Adam()], "AdamW": [lk.AdamW()],
         "MLP": [model, stack],
         "LinearFit": [fit],
+        "LogisticFit": [lk.fit_logistic(X, y, lk.L2(0.01))],
         "ForwardTrace": [model.forward_trace(X)],
         "History": [lk.train(model.copy(), X, y, optimizer=lk.SGD(0.1), loss="bce",
                              epochs=2)],
@@ -222,3 +223,13 @@ def test_linear_fit_stays_read_only_after_a_round_trip():
         with pytest.raises(ValueError):
             other.coef[0] = 1.0
         assert_array_equal(other.predict(np.ones((2, 2))), fit.predict(np.ones((2, 2))))
+
+
+def test_logistic_fit_stays_read_only_after_a_round_trip():
+    X, y = lk.datasets.moons(32, rng=0)
+    fit = lk.fit_logistic(X, y, lk.L1(0.01))
+    for how in ROUND_TRIPS:
+        other = ROUND_TRIPS[how](fit)
+        with pytest.raises(ValueError):
+            other.coef[0] = 1.0
+        assert_array_equal(other.predict_proba(X), fit.predict_proba(X))

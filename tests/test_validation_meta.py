@@ -30,6 +30,7 @@ LABELS = (Y > 0).astype(float)
 RAGGED = [[1.0], [1.0, 2.0]]
 MODEL = lk.MLP([3, 4, 1], "tanh", rng=0)
 FIT = lk.fit_linear(X, Y)
+LOGISTIC_FIT = lk.fit_logistic(X, LABELS, lk.L2(0.1))
 PARAMS = {"W1": np.ones(2)}
 
 
@@ -67,6 +68,8 @@ def targets():
         out[f"MLP.{method}"] = getattr(MODEL, method)
     out["LinearFit.predict"] = FIT.predict
     out["MLP.stack"] = lk.MLP.stack
+    for method in ("decision_function", "predict_proba", "predict"):
+        out[f"LogisticFit.{method}"] = getattr(LOGISTIC_FIT, method)
     return out
 
 
@@ -108,6 +111,10 @@ VALID = {
                                      warm_start=True),
     "polynomial_features": dict(x=[1.0, 2.0], degree=2),
     "predict": dict(X=X),
+    "fit_logistic": dict(X=X, y=LABELS, penalty=lk.L2(0.1), fit_intercept=True,
+                         max_iter=500, tol=1e-6, coef0=None, intercept0=0.0),
+    "decision_function": dict(X=X),
+    "predict_proba": dict(X=X),
     # activations
     "activation": dict(name="relu"),
     "f": dict(z=[1.0, -2.0]),
@@ -173,6 +180,11 @@ VALID = {
     "datasets.spirals": dict(n=10, noise=0.05, turns=1.0, n_classes=2, rng=0),
     "datasets.xor": dict(n=10, noise=0.05, rng=0),
     "datasets.train_test_split": dict(X=X, y=Y, test_size=0.25, rng=0),
+    "datasets.diabetes": dict(test_size=None, standardize=True, rng=0),
+    "datasets.breast_cancer": dict(test_size=0.25, standardize=True, rng=0),
+    "datasets.digits": dict(test_size=10, standardize=False, rng=0),
+    "datasets.standardize": dict(X_train=X),
+    "datasets.feature_names": dict(dataset="digits"),
 }
 
 ARRAY_LIKE = ["abc", RAGGED]
@@ -266,6 +278,10 @@ BAD = {  # parameter name -> bad values (the same meaning wherever the name appe
     "turns": [0.0, -1.0, np.nan, "1"],
     "n_classes": [1, 2.5, "2", None],
     "test_size": [0.0, 1.0, -0.1, np.nan, "0.25"],
+    "standardize": FLAG,
+    "X_train": [X[:, 0], np.where(X > 1, np.nan, X), "abc"],
+    "dataset": ["iris", "Diabetes", 3, None],
+    "intercept0": [np.nan, np.inf, "0", None],
     "scale": [0, -1.0, np.nan, "1"],
     "kind": ["shapes", 3, None],
     "activations": [["rleu"], 3, "relu"],
@@ -277,6 +293,10 @@ EXTRA = {  # target-specific bad values, added to BAD
 }
 OVERRIDE = {  # target-specific bad values, replacing BAD
     ("predict", "X"): [X[:, 0], np.ones((4, 2)), np.where(X > 1, np.nan, X)],
+    ("decision_function", "X"): [X[:, 0], np.ones((4, 2)), np.where(X > 1, np.nan, X)],
+    ("predict_proba", "X"): [X[:, 0], np.ones((4, 2)), np.where(X > 1, np.nan, X)],
+    ("fit_logistic", "y"): [LABELS[:5], np.where(Y > 1, np.inf, Y), Y, LABELS[:, None]],
+    ("datasets.digits", "test_size"): [0, 1797, 0.0, 1.0, np.nan, "0.25", True],
     ("datasets.train_test_split", "X"): [X[:5], "abc", [["a"]]],  # 1-D X is data too
     ("datasets.train_test_split", "y"): [Y[:5], np.array(["a"] * 12), "abc"],
     ("adam_update", "t"): [0, -1, 2.5, "1"],
@@ -300,6 +320,7 @@ NOT_TARGETS = {  # public callables that take no user input of their own
     "Activation": "base class, built by lk.activation(); every registry entry's f and "
                   "df are targets",
     "LinearFit": "result container built by fit_linear; predict() is a target",
+    "LogisticFit": "result container built by fit_logistic; its three methods are targets",
     "History": "result container built by train",
     "StackedHistory": "result container built by train for a stack",
     "ForwardTrace": "result container built by MLP.forward_trace",

@@ -11,7 +11,7 @@ import lkcourse as lk
 
 SECTIONS = [
     ("Penalties and proximal operators", ["penalties", "penalty_base", "prox", "dynamics"]),
-    ("Penalized linear models", ["linear"]),
+    ("Penalized linear models", ["linear", "logistic"]),
     ("Activations", ["activations", "activation_base"]),
     ("Networks", ["nn"]),
     ("Optimizers", ["optim", "updates"]),

@@ -25,7 +25,7 @@ from .activation_table import *  # noqa: F401,F403
 from .exercises import *  # noqa: F401,F403
 from .lr_decay import *  # noqa: F401,F403
 from .probe import *  # noqa: F401,F403
-from . import ch1, ch2, ch3, ch4, ch5, ch6, ch7  # noqa: F401,E402  (register the experiments)
+from . import ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8  # noqa: F401,E402  (register the experiments)
 
 __all__ = [name for module in (activation_table, exercises, lr_decay, probe)
            for name in module.__all__]
