@@ -22,6 +22,7 @@ from .. import datasets
 from ..batched_training import train_many
 from ..claims import Experiment
 from ..nn import MLP
+from ..optim import decay_weights_only
 from ..penalties import L2
 
 __all__ = [
@@ -197,7 +198,8 @@ def train_nets(seed):
 
 def squared_weight_norm(model):
     r"""The penalized quantity :math:`\sum_l \lVert W_l\rVert_F^2` (biases left out)."""
-    return float(sum(np.sum(v**2) for k, v in model.params.items() if k.startswith("W")))
+    return float(sum(np.sum(v**2) for k, v in model.params.items()
+                     if decay_weights_only(k, v)))
 
 
 def nonlinear_part(f):
