@@ -31,7 +31,7 @@ NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 # notebook-level checks are expected to fail (strict: a converted chapter must leave
 # this set). Empty when issue 19 is done.
 PENDING = {"01_overfitting", "02_l2", "03_l1_vs_l2", "04_lk_norms", "05_weight_decay",
-           "06_activations", "07_putting_together"}
+           "07_putting_together"}
 
 
 def pending(path):
