@@ -20,7 +20,9 @@ RULES = {  # rule -> (regex of an inline copy, its home, what to call instead)
     "stable sigmoid": (r"np\.exp\(\s*np\.minimum\([^)]*\)\s*-|1(\.0)?\s*/\s*\(1(\.0)?\s*\+\s*"
                        r"np\.exp\(", "_shared.py",
                        "_shared.sigmoid (or lk.activation('sigmoid'))"),
-    "accuracy": (r"np\.mean\(\s*\(?[^()]*(\([^()]*\))?[^()]*\)?\s*==", "metrics.py",
+    # (a comparison with a literal 0 is the fraction of exact zeros, not an accuracy)
+    "accuracy": (r"np\.mean\(\s*\(?[^()]*(\([^()]*\))?[^()]*\)?\s*==(?!\s*0(\.0)?\s*\))",
+                 "metrics.py",
                  "metrics.accuracy / _shared.n_equal with _shared.labels"),
 }
 

@@ -25,29 +25,15 @@ NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb") if "_build" not in
 KNOWN = {
     # exercise labels whose solution comes before the reader's answer/check cells
     "solution_order": {
-        "01_overfitting": {"ex-overfit-features", "ex-overfit-r2", "ex-overfit-interpolate",
-                           "ex-overfit-more-data"},
-        "02_l2": {"ex-l2-2", "ex-l2-3"},
-        "03_l1_vs_l2": {"ex-l1l2-prox", "ex-l1l2-enprox", "ex-l1l2-lammax"},
         "05_weight_decay": {"ex-wd-convert", "ex-wd-prop3", "ex-wd-momentum"},
-        "06_activations": {"ex-act-tanh", "ex-act-logsoftmax", "ex-act-ce", "ex-act-silu-min"},
         "07_putting_together": {"ex-pt-dropout", "ex-pt-patience", "ex-pt-tau"},
     },
     # figure names whose caption writes a formula in ASCII
     "ascii_captions": {
-        "01_overfitting": {"fig-overfit-ucurve", "fig-overfit-stability"},
-        "02_l2": {"fig-l2-decay", "fig-l2-mse", "fig-l2-path", "fig-l2-quadratic",
-                  "fig-l2-bayes", "fig-l2-mlp"},
-        "03_l1_vs_l2": {"fig-l1l2-penalties", "fig-l1l2-prox", "fig-l1l2-oneweight",
-                        "fig-l1l2-ista", "fig-l1l2-geometry", "fig-l1l2-paths", "fig-l1l2-mlp",
-                        "fig-l1l2-group", "fig-l1l2-bayes"},
-        "06_activations": {"fig-act-gallery", "fig-act-depth", "fig-act-selu", "fig-act-gelu",
-                           "fig-act-rescale", "fig-act-balance"},
         "07_putting_together": {"fig-pt-sweep", "fig-pt-hist", "fig-pt-early"},
     },
     # chapters that set figure text below 9 pt (fontsize=8, labelsize=7, ...)
-    "small_fonts": {"01_overfitting", "02_l2", "03_l1_vs_l2", "04_lk_norms", "05_weight_decay",
-                    "07_putting_together"},
+    "small_fonts": {"05_weight_decay", "07_putting_together"},
 }
 
 
