@@ -80,6 +80,17 @@ def test_every_citation_key_exists():
     assert cited - keys == set(), f"cited but not in references.bib: {cited - keys}"
 
 
+def test_bibliography_parses_and_has_no_duplicate_keys():
+    """The book's parser (pybtex, as sphinxcontrib-bibtex uses it) reads every entry: a
+    missing closing brace would stop the HTML and PDF builds before any page."""
+    import re
+    from pybtex.database import parse_file
+    path = ROOT / "book" / "references.bib"
+    keys = re.findall(r"^@\w+\{([^,]+),", path.read_text(), re.M)
+    assert len(keys) == len(set(keys)), "duplicate keys in references.bib"
+    assert sorted(parse_file(str(path)).entries) == sorted(keys)
+
+
 def test_requirements_pin_exact_versions():
     lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
     reqs = [l for l in lines if l and not l.startswith(("#", "-c", "-e"))]
