@@ -29,7 +29,6 @@ KNOWN = {
                            "ex-overfit-more-data"},
         "02_l2": {"ex-l2-2", "ex-l2-3"},
         "03_l1_vs_l2": {"ex-l1l2-prox", "ex-l1l2-enprox", "ex-l1l2-lammax"},
-        "05_weight_decay": {"ex-wd-convert", "ex-wd-prop3", "ex-wd-momentum"},
         "06_activations": {"ex-act-tanh", "ex-act-logsoftmax", "ex-act-ce", "ex-act-silu-min"},
         "07_putting_together": {"ex-pt-dropout", "ex-pt-patience", "ex-pt-tau"},
     },
@@ -46,7 +45,7 @@ KNOWN = {
         "07_putting_together": {"fig-pt-sweep", "fig-pt-hist", "fig-pt-early"},
     },
     # chapters that set figure text below 9 pt (fontsize=8, labelsize=7, ...)
-    "small_fonts": {"01_overfitting", "02_l2", "03_l1_vs_l2", "04_lk_norms", "05_weight_decay",
+    "small_fonts": {"01_overfitting", "02_l2", "03_l1_vs_l2", "04_lk_norms",
                     "07_putting_together"},
 }
 
