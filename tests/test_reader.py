@@ -25,7 +25,6 @@ NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb") if "_build" not in
 KNOWN = {
     # exercise labels whose solution comes before the reader's answer/check cells
     "solution_order": {
-        "05_weight_decay": {"ex-wd-convert", "ex-wd-prop3", "ex-wd-momentum"},
         "07_putting_together": {"ex-pt-dropout", "ex-pt-patience", "ex-pt-tau"},
     },
     # figure names whose caption writes a formula in ASCII
@@ -33,7 +32,7 @@ KNOWN = {
         "07_putting_together": {"fig-pt-sweep", "fig-pt-hist", "fig-pt-early"},
     },
     # chapters that set figure text below 9 pt (fontsize=8, labelsize=7, ...)
-    "small_fonts": {"05_weight_decay", "07_putting_together"},
+    "small_fonts": {"07_putting_together"},
 }
 
 

@@ -193,8 +193,10 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch_size=
         Mini-batch size (drawn with replacement), or None for full batch.
     momentum : float
         SGD's momentum in [0, 1) (Adam uses its default betas).
-    rng : None, int or numpy.random.Generator
-        Draws the mini-batch indices.
+    rng : None, int, numpy.random.Generator, or a list of them
+        Draws the mini-batch indices: one stream for all data sets, or a list with
+        one stream per data set (then each data set's cells do not depend on which
+        other data sets are stacked with it).
 
     Returns
     -------
@@ -246,7 +248,13 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch_size=
     if batch_size is not None:
         batch_size = check_int(batch_size, "batch_size", owner, 1, "None or an int >= 1")
     momentum = check_real(momentum, "momentum", owner, low=0, high=1, high_open=True)
-    batches = check_rng(rng, owner)
+    if isinstance(rng, (list, tuple)):
+        if len(rng) != n_seeds:
+            fail("rng", owner, f"one stream, or a list of {n_seeds} (one per data set)",
+                 rng)
+        streams = [check_rng(r, owner) for r in rng]
+    else:
+        batches = check_rng(rng, owner)
 
     shape = (n_seeds, len(lrs), len(decays))
     LR = np.broadcast_to(lrs[:, None], shape)           # one value per cell
@@ -263,7 +271,10 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch_size=
     seeds_ = np.arange(n_seeds)[:, None]
     for _ in range(steps):
         if batch_size:
-            idx = batches.integers(0, n, (n_seeds, batch_size))
+            if isinstance(rng, (list, tuple)):
+                idx = np.stack([b.integers(0, n, batch_size) for b in streams])
+            else:
+                idx = batches.integers(0, n, (n_seeds, batch_size))
             Xb, yb = X[seeds_, idx], y[seeds_, idx]
         else:
             Xb, yb = X, y
@@ -274,14 +285,21 @@ def run_grid(kind, lrs, decays, X, y, w0, *, steps, normalized=True, batch_size=
     return params["w"]
 
 
-def explained(Z, labels):
+def explained(Z, labels, adjusted=False):
     r"""Share of the variance of ``log(Z)`` explained by grouping the cells by ``labels``.
 
     The fit replaces each cell by the mean of ``log(Z)`` over the cells with the same
-    label; the statistic is :math:`1 - \mathrm{SS}_\mathrm{res}/\mathrm{SS}_\mathrm{tot}`
+    label; the statistic is :math:`R^2 = 1 - \mathrm{SS}_\mathrm{res}/\mathrm{SS}_\mathrm{tot}`
     (1: ``log(Z)`` is a function of the label; 0: the label tells nothing). On a grid
     with ``i, j = np.indices(Z.shape)``, ``labels=i + j`` tests a function of the
     product of the two axes (anti-diagonals), ``labels=j`` of the column alone.
+
+    More groups explain more by chance: with :math:`N` cells in :math:`G` groups and
+    no structure at all, :math:`R^2` averages :math:`(G-1)/(N-1)` (0.29 for the 11
+    anti-diagonals of a 6 x 6 grid, 0.14 for its 6 columns). ``adjusted=True``
+    returns the adjusted :math:`R^2 = 1 - \frac{\mathrm{SS}_\mathrm{res}/(N-G)}
+    {\mathrm{SS}_\mathrm{tot}/(N-1)}`, which averages 0 in that case whatever
+    :math:`G`, so groupings of different sizes compare fairly.
 
     Parameters
     ----------
@@ -289,11 +307,14 @@ def explained(Z, labels):
         Positive values (test losses), not all equal.
     labels : array_like
         Group label of every cell, same shape as ``Z``.
+    adjusted : bool, default False
+        Return the adjusted :math:`R^2` (needs fewer groups than cells).
 
     Returns
     -------
     float
-        The share of the variance explained, at most 1.
+        The share of the variance explained, at most 1 (the adjusted one can be
+        negative).
 
     Examples
     --------
@@ -302,6 +323,8 @@ def explained(Z, labels):
     >>> Z = np.exp(i + j)                     # a function of i + j
     >>> round(lk.book.explained(Z, i + j), 12), round(lk.book.explained(Z, j), 3)
     (1.0, 0.5)
+    >>> round(lk.book.explained(Z, j, adjusted=True), 3)    # 1 - 0.5 * 8 / 6
+    0.333
     """
     owner = "explained"
     Z = check_array(Z, "Z", owner)
@@ -314,10 +337,18 @@ def explained(Z, labels):
     if labels.shape != Z.shape:
         fail("labels", owner, f"an array of shape {Z.shape} (as Z)",
              f"an array of shape {labels.shape}")
+    if not isinstance(adjusted, (bool, np.bool_)):
+        fail("adjusted", owner, "True or False", adjusted)
+    groups = np.unique(labels)
+    if adjusted and len(groups) >= L.size:
+        fail("labels", owner, "fewer groups than cells (adjusted=True)", labels)
     fit = np.zeros_like(L)
-    for value in np.unique(labels):
+    for value in groups:
         fit[labels == value] = L[labels == value].mean()
-    return float(1 - np.sum((L - fit) ** 2) / np.sum((L - L.mean()) ** 2))
+    ratio = np.sum((L - fit) ** 2) / np.sum((L - L.mean()) ** 2)
+    if adjusted:
+        ratio *= (L.size - 1) / (L.size - len(groups))
+    return float(1 - ratio)
 
 
 def lr_decay_heatmaps(grids, axes_labels, title_suffix=None):
@@ -371,20 +402,20 @@ def lr_decay_heatmaps(grids, axes_labels, title_suffix=None):
                  Z)
         checked[kind] = Z
     n_rows = len(checked) // 2
-    fig, axes = plt.subplots(n_rows, 2, figsize=(8.5, 3.7 * n_rows), squeeze=False)
+    fig, axes = plt.subplots(n_rows, 2, figsize=(7.5, 3.4 * n_rows), squeeze=False)
     for ax, (kind, Z) in zip(axes.ravel(), checked.items()):
         lrs, d = axes_labels[kind]
         im = ax.imshow(np.log10(Z / Z.min()), origin="lower", cmap="viridis",
                        vmin=0, vmax=0.5)
         ax.plot(Z.argmin(axis=1), np.arange(len(lrs)), "o", color="red", ms=4)
-        ax.set_xticks(range(len(d)), [f"{v:.0e}" for v in d], rotation=40, fontsize=8)
-        ax.set_yticks(range(len(lrs)), [f"{v:.0e}" for v in lrs], fontsize=8)
+        ax.set_xticks(range(len(d)), [f"{v:.0e}" for v in d], rotation=40, fontsize=9)
+        ax.set_yticks(range(len(lrs)), [f"{v:.0e}" for v in lrs], fontsize=9)
         ax.set(title=kind + title_suffix.get(kind, ""),
                xlabel=(r"per-step decay $\delta$" if not kind.endswith("L2")
                        else "L2 coefficient $c$"),
                ylabel=r"learning rate $\eta$")
-    fig.subplots_adjust(left=0.1, right=0.85, bottom=0.14 / n_rows, top=1 - 0.07 / n_rows,
-                        hspace=0.45, wspace=0.3)
+    fig.subplots_adjust(left=0.11, right=0.84, bottom=0.3 / n_rows, top=1 - 0.07 / n_rows,
+                        hspace=0.6, wspace=0.55)
     fig.colorbar(im, cax=fig.add_axes([0.88, 0.25, 0.02, 0.5]),
                  label=r"$\log_{10}$(test loss / best in panel)")
     return fig

@@ -167,7 +167,7 @@ def draw_probe(fig, data, optimizer, wd):
             ax.plot(t, 0 * t, color=plt.cm.viridis(k / 4), label=f"σ = {s_:g}")
         ax.set(xlabel="step", ylabel="average weight", ylim=(0, 1.05),
                xlim=(0, max(t[-1], 1)))
-        ax.legend(fontsize=8, loc="lower left")
+        ax.legend(fontsize=9, loc="lower left")
         ax.text(0.98, 0.62, "", transform=ax.transAxes, ha="right",
                 va="center", bbox={"fc": "white", "ec": "0.8"})
     ax.lines[0].set_ydata((1 - _PROBE_LR * wd) ** t)
