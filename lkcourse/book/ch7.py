@@ -78,8 +78,9 @@ def compare_methods(seed):
     specs = [("none", None, 0.0), ("dropout", None, P_DROP)] + [
         (f, make(lam), p) for f, (make, p) in FAMILIES.items() for lam in LAMS]
     init = MLP(SIZES, "relu", rng=init_rng).params
-    nets = [MLP(SIZES, "relu", dropout=p, rng=0) for *_, p in specs]
-    stopped = MLP(SIZES, "relu", rng=0)
+    # fixed draw: placeholder weights, every network's are replaced by init just below
+    nets = [MLP(SIZES, "relu", dropout=p, rng=0) for *_, p in specs]  # fixed draw: replaced
+    stopped = MLP(SIZES, "relu", rng=0)  # fixed draw: replaced by init below
     for net in nets + [stopped]:                    # every network starts from init
         net.params.update({k: v.copy() for k, v in init.items()})
     train(nets, X, y, optimizer=Adam(lr=LR), loss="bce", epochs=EPOCHS,
