@@ -31,7 +31,6 @@ KNOWN = {
         "03_l1_vs_l2": {"ex-l1l2-prox", "ex-l1l2-enprox", "ex-l1l2-lammax"},
         "05_weight_decay": {"ex-wd-convert", "ex-wd-prop3", "ex-wd-momentum"},
         "06_activations": {"ex-act-tanh", "ex-act-logsoftmax", "ex-act-ce", "ex-act-silu-min"},
-        "07_putting_together": {"ex-pt-dropout", "ex-pt-patience", "ex-pt-tau"},
     },
     # figure names whose caption writes a formula in ASCII
     "ascii_captions": {
@@ -43,11 +42,9 @@ KNOWN = {
                         "fig-l1l2-group", "fig-l1l2-bayes"},
         "06_activations": {"fig-act-gallery", "fig-act-depth", "fig-act-selu", "fig-act-gelu",
                            "fig-act-rescale", "fig-act-balance"},
-        "07_putting_together": {"fig-pt-sweep", "fig-pt-hist", "fig-pt-early"},
     },
     # chapters that set figure text below 9 pt (fontsize=8, labelsize=7, ...)
-    "small_fonts": {"01_overfitting", "02_l2", "03_l1_vs_l2", "04_lk_norms", "05_weight_decay",
-                    "07_putting_together"},
+    "small_fonts": {"01_overfitting", "02_l2", "03_l1_vs_l2", "04_lk_norms", "05_weight_decay"},
 }
 
 
