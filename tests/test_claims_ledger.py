@@ -30,7 +30,7 @@ NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
 # Chapters whose conversion to the seed source and the ledger is in progress: their
 # notebook-level checks are expected to fail (strict: a converted chapter must leave
 # this set). Empty when issue 19 is done.
-PENDING = {"07_putting_together"}
+PENDING = set()
 
 
 def pending(path):

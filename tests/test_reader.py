@@ -24,15 +24,11 @@ NOTEBOOKS = sorted(p for p in (ROOT / "book").glob("*.ipynb") if "_build" not in
 
 KNOWN = {
     # exercise labels whose solution comes before the reader's answer/check cells
-    "solution_order": {
-        "07_putting_together": {"ex-pt-dropout", "ex-pt-patience", "ex-pt-tau"},
-    },
+    "solution_order": {},
     # figure names whose caption writes a formula in ASCII
-    "ascii_captions": {
-        "07_putting_together": {"fig-pt-sweep", "fig-pt-hist", "fig-pt-early"},
-    },
+    "ascii_captions": {},
     # chapters that set figure text below 9 pt (fontsize=8, labelsize=7, ...)
-    "small_fonts": {"07_putting_together"},
+    "small_fonts": set(),
 }
 
 
