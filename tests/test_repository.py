@@ -91,6 +91,25 @@ def test_bibliography_parses_and_has_no_duplicate_keys():
     assert sorted(parse_file(str(path)).entries) == sorted(keys)
 
 
+def test_glued_numbers_are_python_numbers():
+    """myst-nb formats ``{glue:text}`x:.2f``` from the value's text/plain repr, and numpy 2
+    writes ``np.float64(0.25)`` there: the strict build then fails ("could not convert
+    string to float") and an unformatted use shows the repr in the page. So every value
+    given to myst_nb's ``glue`` is converted first (``float(...)``, ``int(...)``)."""
+    import json
+    import re
+    bad = []
+    for path in NOTEBOOKS:
+        cells = json.loads(path.read_text())["cells"]
+        code = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        if "from myst_nb import glue" not in code:
+            continue
+        for m in re.finditer(r"\bglue\(([^,]+), (.+?)(, display=False)?\)$", code, re.M):
+            if not re.match(r"(float|int|str|bool)\(", m.group(2)):
+                bad.append(f"{path.name}: {m.group(0)}")
+    assert not bad, "glue a Python number (float(...), int(...)):\n" + "\n".join(bad)
+
+
 def test_requirements_pin_exact_versions():
     lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
     reqs = [l for l in lines if l and not l.startswith(("#", "-c", "-e"))]
