@@ -17,7 +17,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import datasets
+from .._shared import sigmoid
 from ..claims import Experiment
+from ..metrics import accuracy
 from ..nn import MLP, decay_weights_only
 from ..optim import Adam
 from ..penalties import L1, L2
@@ -58,7 +60,7 @@ def mc_dropout_proba(model, X, n_masks, rng):
     training-mode network's probability :math:`\operatorname{sigmoid}(z)` on ``X``
     (the evaluation-mode network, the *weight scaling* rule, is ``model.predict_proba``)."""
     z = np.stack([model.forward(X, train=True, rng=rng)[:, 0] for _ in range(n_masks)])
-    return np.mean(1 / (1 + np.exp(-z)), axis=0)
+    return np.mean(sigmoid(z), axis=0)
 
 
 def _bce(prob, y):
@@ -104,7 +106,7 @@ def compare_methods(seed):
     ws = evaluate(chosen["dropout"], *test, loss="bce")
     mc = mc_dropout_proba(chosen["dropout"], test[0], MC_MASKS, mc_rng)
     out["MC - weight scaling: test loss"] = _bce(mc, test[1]) - ws["loss"]
-    out["MC - weight scaling: accuracy"] = 100 * (np.mean((mc > 0.5) == test[1])
+    out["MC - weight scaling: accuracy"] = 100 * (accuracy(test[1], (mc > 0.5).astype(int))
                                                   - ws["accuracy"])
     w0 = _weights(init)
     w_none, w_es = nets[0].weight_entries(), stopped.weight_entries()

@@ -2,7 +2,7 @@ r"""Learning rate x weight decay: the experiments of the weight-decay chapter.
 
 A grid of learning rates and decay coefficients, trained for every cell at once, shows
 which pairs of hyperparameters are interchangeable: with a scale-invariant loss SGD+L2
-depends on the product :math:`\eta c` (diagonal basins), decoupled decay on the per-step
+depends on the product :math:`\eta c` (diagonal level sets), decoupled decay on the per-step
 fraction :math:`\delta` alone (separable). The module holds the pieces:
 
 - :func:`toy_data` and :func:`toy_loss_grad`: a linear classifier whose weight vector is
