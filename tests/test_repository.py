@@ -91,6 +91,18 @@ def test_bibliography_parses_and_has_no_duplicate_keys():
     assert sorted(parse_file(str(path)).entries) == sorted(keys)
 
 
+def test_directives_use_backtick_fences():
+    """jupyterlab-myst shows a colon-fenced directive (``:::{dropdown}``) and every role
+    inside it as raw text, so the notebooks use backtick fences (four backticks around a
+    directive that holds another)."""
+    import json
+    import re
+    bad = [f"{path.name}: {line}" for path in NOTEBOOKS
+           for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "markdown"
+           for line in "".join(cell["source"]).splitlines() if re.match(r"^:{3,}", line)]
+    assert not bad, "colon fences in notebooks:\n" + "\n".join(bad)
+
+
 def test_glued_numbers_are_python_numbers():
     """myst-nb formats ``{glue:text}`x:.2f``` from the value's text/plain repr, and numpy 2
     writes ``np.float64(0.25)`` there: the strict build then fails ("could not convert

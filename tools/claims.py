@@ -127,6 +127,36 @@ def _label(doc):
     return m.group(1) if m else None
 
 
+TEX_TO_TEXT = {r"\lambda": "\u03bb", r"\eta": "\u03b7", r"\sigma": "\u03c3",
+               r"\ell": "\u2113", r"\infty": "\u221e", r"\le": "\u2264",
+               r"\ge": "\u2265", r"\times": "\u00d7", r"\alpha": "\u03b1",
+               r"\delta": "\u03b4", r"\rho": "\u03c1", r"\tau": "\u03c4"}
+
+
+def _plain(title):
+    """A heading as plain text for a link: Sphinx shows a {ref}'s title as text, so the
+    math in it ($\\lambda$) would appear as TeX source."""
+    def math(m):
+        t = m.group(1)
+        for tex, uni in sorted(TEX_TO_TEXT.items(), key=lambda kv: -len(kv[0])):
+            t = re.sub(re.escape(tex) + r"(?![A-Za-z])", uni, t)
+        return re.sub(r"[\\{}]", "", t).replace("_", "").replace("^", "")
+    return re.sub(r"\$([^$]+)\$", math, title).replace("`", "").replace("<", "").strip()
+
+
+def _section_ref(doc, label):
+    """``{ref}`title <label>``` with the section's heading as plain text."""
+    nb = json.loads((ROOT / "book" / f"{doc}.ipynb").read_text())
+    for cell in nb["cells"]:
+        lines = "".join(cell["source"]).splitlines() if cell["cell_type"] == "markdown" else []
+        for i, line in enumerate(lines):
+            if line.strip() == f"({label})=":
+                for nxt in lines[i + 1:]:
+                    if nxt.startswith("#"):
+                        return f"{{ref}}`{_plain(nxt.lstrip('#').strip())} <{label}>`"
+    return f"{{ref}}`{label}`"
+
+
 def _measured(e):
     if e.kind == "rate":
         return (f"{e.k} of {e.n} ({100 * e.value:.0f} %; "
@@ -189,11 +219,11 @@ def render():
                 try:
                     e = C.ledger_entry(claim.id)
                 except lk.InvalidParameterError:
-                    lines.append(f"| {{ref}}`{claim.section}`: {claim.says} | not measured "
-                                 "| | |")
+                    lines.append(f"| {_section_ref(doc, claim.section)}: {claim.says} | "
+                                 "not measured | | |")
                     continue
                 says = claim.says.replace("|", "\\|")
-                lines.append(f"| {{ref}}`{claim.section}`: {says} | {_measured(e)} | "
+                lines.append(f"| {_section_ref(doc, claim.section)}: {says} | {_measured(e)} | "
                              f"{_blocks(e)} | {_asserted(e)} |")
         lines.append("")
     return "\n".join(lines)

@@ -258,7 +258,11 @@ def test_explorer_widget_moves_in_jupyterlab(lab, context):
     # toolbar then fails its "does the toolbar overlap the rendered markdown" check
     # (_markdownOverlapsToolbar reads the standard renderer's node). Harmless to the
     # reader (the toolbar just stays where it is); every other page error fails.
-    errors = [e for e in errors if "_markdownOverlapsToolbar" not in e]
+    # jupyterlab-myst also asks the session for a kernel while a notebook is opening
+    # ("Session has no kernel") on a slow machine; the kernel then starts and every cell
+    # above ran, so that race is not a reader-visible error either.
+    errors = [e for e in errors if "_markdownOverlapsToolbar" not in e
+              and not e.startswith("Session has no kernel")]
     assert not errors, f"uncaught page errors: {errors}"
 
 
