@@ -92,15 +92,31 @@ def test_bibliography_parses_and_has_no_duplicate_keys():
 
 
 def test_directives_use_backtick_fences():
-    """jupyterlab-myst shows a colon-fenced directive (``:::{dropdown}``) and every role
-    inside it as raw text, so the notebooks use backtick fences (four backticks around a
-    directive that holds another)."""
+    """One fence style in the notebooks: backtick fences (four backticks around a directive
+    that holds another), which myst-parser reads without the colon_fence extension and
+    jupyterlab-myst reads too; a stray ``:::`` fence would show as text somewhere."""
     import json
     import re
     bad = [f"{path.name}: {line}" for path in NOTEBOOKS
            for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "markdown"
            for line in "".join(cell["source"]).splitlines() if re.match(r"^:{3,}", line)]
     assert not bad, "colon fences in notebooks:\n" + "\n".join(bad)
+
+
+def test_notebook_math_uses_no_book_only_macros():
+    """The TeX macros in _config.yml (``\\R``, ``\\sign``, ...) exist only in the Sphinx
+    build: jupyterlab-myst's KaTeX (and GitHub's notebook view) does not know them and
+    shows "Undefined control sequence" in red. The notebooks' markdown spells them out
+    (``\\operatorname{sign}``); the .md pages, read only in the built book, may use them."""
+    import re
+    cfg = yaml.safe_load((ROOT / "_config.yml").read_text())
+    macros = cfg["sphinx"]["config"]["mathjax3_config"]["tex"]["macros"]
+    assert macros, "expected the book's macros in _config.yml"
+    pat = re.compile(r"\\(" + "|".join(map(re.escape, macros)) + r")(?![A-Za-z])")
+    bad = [f"{path.name}: {m.group(0)} in {line.strip()[:80]}" for path in NOTEBOOKS
+           for cell in json.loads(path.read_text())["cells"] if cell["cell_type"] == "markdown"
+           for line in "".join(cell["source"]).splitlines() for m in pat.finditer(line)]
+    assert not bad, "book-only TeX macros in notebook markdown:\n" + "\n".join(bad)
 
 
 def test_glued_numbers_are_python_numbers():

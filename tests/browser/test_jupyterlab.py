@@ -62,13 +62,14 @@ RAW_MYST = re.compile(r"(`{3,}|:{3,})\{[\w:-]+\}|\{(ref|numref|cite|cite:\w+|prf
 
 def _myst_notebook():
     """The book's own MyST, in a few cells: the first exercise with its solution and
-    the reader's cells, and the first cells using a proof, {ref}, {cite} and {prf:ref}
+    the reader's cells, and the first cells using a proof, a dropdown, {ref}, {cite} and {prf:ref}
     (searched over every chapter, so the test follows the book's content)."""
     import sys as _sys
     _sys.path.insert(0, str(ROOT / "tests"))
     import chapter_checks as cc
     cells, kernelspec = [], None
     wanted = {"exercise": re.compile(r"\{exercise\}"), "proof": re.compile(r"\{prf:proof\}"),
+              "dropdown": re.compile(r"`{3,}\{dropdown\}"),
               "ref": re.compile(r"\{ref\}`"), "cite": re.compile(r"\{cite(:\w+)?\}`"),
               "prf:ref": re.compile(r"\{prf:ref\}`")}
     for path in sorted((ROOT / "book").glob("*.ipynb")):
@@ -272,10 +273,18 @@ def test_myst_renders_in_jupyterlab_solutions_folded(lab, context):
     source ("```{solution}", "{ref}`...`", ":label:") in what the reader sees."""
     base, token, logfile, _ = lab
     page = context.new_page()
+    tex_errors = []
+    page.on("console", lambda m: tex_errors.extend(
+        line[:160] for line in m.text.splitlines()
+        if re.search(r"Undefined control sequence|KaTeX parse error|ParseError", line)))
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
         ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else r.abort())
-    page.goto(f"{base}/lab/tree/{MYST_NAME}?token={token}")
+    # A workspace of its own, reset: the default workspace remembers the chapter the other
+    # test opened, and that notebook's cells (in a hidden tab, never rendered) would be
+    # read along with these.
+    page.goto(f"{base}/lab/workspaces/lkcourse-myst/tree/{MYST_NAME}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-MarkdownCell", timeout=60_000)
+    assert page.locator(".jp-NotebookPanel").count() == 1, "another notebook is open"
     cells = page.locator(".jp-Notebook .jp-MarkdownCell")
     # rendered: no markdown cell shows its editor, and MyST has drawn the exercise
     page.wait_for_function(
@@ -310,11 +319,9 @@ def test_myst_renders_in_jupyterlab_solutions_folded(lab, context):
             page.wait_for_timeout(500)
         shown.append(text)
     try:
-        # Known (issue 23 follow-up): jupyterlab-myst 2.7 leaves a markdown cell that holds
-        # a {dropdown} directive unrendered (chapters 1 and 3); such cells are listed and
-        # the test ends as an expected failure once everything else has passed.
-        known = [t for t in shown if re.search(r"`{3,}\{dropdown\}", t)]
-        raw = [m.group(0) for t in shown if t not in known for m in RAW_MYST.finditer(t)]
+        n_markdown = sum(c["cell_type"] == "markdown" for c in _myst_notebook()["cells"])
+        assert len(shown) == n_markdown, f"{len(shown)} markdown cells shown, {n_markdown} expected"
+        raw = [m.group(0) for t in shown for m in RAW_MYST.finditer(t)]
         assert not raw, f"raw MyST shown in JupyterLab (is jupyterlab-myst installed?): {raw[:5]}"
         text = "\n".join(shown)
         assert re.search(r"\bExercise\b", text), "no rendered exercise title"
@@ -327,9 +334,7 @@ def test_myst_renders_in_jupyterlab_solutions_folded(lab, context):
             assert not body.count() or not body.is_visible(), "a folded solution's body is visible"
         assert page.locator(".jp-MarkdownCell .katex, .jp-MarkdownCell mjx-container").count(), \
             "math is not typeset"
-        if known:
-            pytest.xfail(f"{len(known)} markdown cell(s) with a {{dropdown}} directive shown "
-                         "unrendered by jupyterlab-myst (known, issue 23 follow-up)")
+        assert not tex_errors, f"math that KaTeX cannot typeset: {tex_errors[:3]}"
     except AssertionError:
         page.screenshot(path=str(_shot_dir(logfile.parent) / "jupyterlab_myst_failed.png"))
         raise
