@@ -212,6 +212,9 @@ def learning_curve_experiment(seed):
         i = 2 + np.argmin(path["loo"][2:])
         out |= {f"none {n}": e[0], f"fixed {n}": e[1], f"loo {n}": e[i],
                 f"loo lam {n}": lams[i]}
+        if n == N_TRAIN:   # whose leverage S_ii is largest at the lam leave-one-out picks
+            top = np.argmax(path["leverage"][:, i])
+            out["top leverage at an end"] = float(top in (np.argmin(x), np.argmax(x)))
     return out
 
 
@@ -263,6 +266,10 @@ LEARNING.claim("ch1/loo-helps-large-n", lambda d: d["loo 1000"] < d["none 1000"]
 LEARNING.claim("ch1/fixed-hurts-large-n", lambda d: d["fixed 1000"] > d["none 1000"],
                says="at n = 1000, the fixed lam = 1e-3 is worse than no penalty",
                section="sec-overfit-learning")
+LEARNING.claim("ch1/top-leverage-at-an-end", lambda d: d["top leverage at an end"] == 1,
+               says="at n = 20 and the lam leave-one-out picks, the largest leverage "
+                    "S_ii belongs to the training point with the smallest or the largest x",
+               section="sec-overfit-stability")
 LEARNING.claim("ch1/loo-lam-falls", lambda d: d["loo lam 1000"] < d["loo lam 20"],
                says="the lam leave-one-out chooses is smaller at n = 1000 than at n = 20",
                section="sec-overfit-learning")
