@@ -108,12 +108,13 @@ class LogisticFit:
         return (LogisticFit, (self.coef, self.intercept, self.n_iter, self.converged,
                               self.objective))
 
-    def _X(self, X, method):
+    def _logits(self, X, method):
+        """``X @ coef + intercept`` of checked inputs (``method`` names the caller)."""
         X = check_array(X, "X", f"LogisticFit.{method}", ndim=2)
         if X.shape[1] != self.coef.size:
             fail("X", f"LogisticFit.{method}", f"an array with {self.coef.size} columns",
                  X)
-        return X
+        return X @ self.coef + self.intercept
 
     def decision_function(self, X):
         """Return the logits :math:`z = Xw + b`.
@@ -137,7 +138,7 @@ class LogisticFit:
         >>> fit.decision_function(X)
         array([ 1.5, -1.5])
         """
-        return self._X(X, "decision_function") @ self.coef + self.intercept
+        return self._logits(X, "decision_function")
 
     def predict_proba(self, X):
         r"""Return the probabilities :math:`P(y=1 \mid x) = \operatorname{sigmoid}(x^\top w + b)`.
@@ -161,7 +162,7 @@ class LogisticFit:
         >>> np.round(fit.predict_proba(X), 3)
         array([0.818, 0.182])
         """
-        return _sigmoid(self._X(X, "predict_proba") @ self.coef + self.intercept)
+        return _sigmoid(self._logits(X, "predict_proba"))
 
     def predict(self, X):
         """Return the predicted labels: 1 where the logit is positive, else 0.
@@ -185,8 +186,7 @@ class LogisticFit:
         >>> fit.predict(X)
         array([1, 0])
         """
-        z = self._X(X, "predict") @ self.coef + self.intercept
-        return (z > 0).astype(np.int64)
+        return (self._logits(X, "predict") > 0).astype(np.int64)
 
 
 def _mean_log_loss(z, y):
@@ -352,8 +352,11 @@ def _newton(X, y, penalty, fit_intercept, w, b, max_iter, tol):
 
 
 def _prox_theta(penalty, k, p):
-    """``(v, step) -> v`` with the penalty's prox applied to the weights ``v[k:]``."""
-    if isinstance(penalty, Penalty):      # arrays are checked here once: skip prox's checks
+    """``(v, step) -> v`` with the penalty's prox applied to the weights ``v[k:]`` (no
+    penalty: left as they are)."""
+    if penalty is None:
+        def prox(v, step): return v                                    # noqa: E306,E704
+    elif isinstance(penalty, Penalty):    # arrays are checked here once: skip prox's checks
         scale = penalty.factor(p)
         def prox(v, step): return penalty.unit_prox(v, step * scale)   # noqa: E306,E704
     else:
@@ -406,6 +409,15 @@ def _prox_newton(X, y, penalty, fit_intercept, w, b, max_iter, tol):
     return theta[k:], (theta[0] if fit_intercept else 0.0), max_iter, False
 
 
+def _momentum(x, x_new, t, restart):
+    """FISTA's next extrapolated point and momentum ``(z, t)`` after the step ``x ->
+    x_new``; a restart resets the momentum (``z = x_new``, ``t = 1``)."""
+    if restart:
+        return x_new, 1.0
+    t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
+    return x_new + (t - 1.0) / t_new * (x_new - x), t_new
+
+
 def _quadratic_prox_min(H, c, start, prox_theta, tol, max_iter=20_000):
     """FISTA with restart for min_u 0.5 u'Hu + c'u + R(u) (H positive semidefinite)."""
     L = float(np.linalg.eigvalsh(H)[-1])
@@ -417,12 +429,7 @@ def _quadratic_prox_min(H, c, start, prox_theta, tol, max_iter=20_000):
         x_new = prox_theta(z - step * (H @ z + c), step)
         if np.max(np.abs(z - x_new)) / step <= tol:
             return x_new
-        if (z - x_new) @ (x_new - x) > 0:
-            z, t = x_new, 1.0
-        else:
-            t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
-            z = x_new + (t - 1.0) / t_new * (x_new - x)
-            t = t_new
+        z, t = _momentum(x, x_new, t, restart=(z - x_new) @ (x_new - x) > 0)
         x = x_new
     return x
 
@@ -437,18 +444,10 @@ def _solve(X, y, penalty, fit_intercept, w, b, max_iter, tol):
     step = 1.0 / L
     k = 1 if fit_intercept else 0          # theta = (b, w) or w
 
-    if penalty is None:
-        def prox(v): return v                              # noqa: E306,E704
-    elif isinstance(penalty, Penalty):    # arrays are checked here once: skip prox's checks
-        scale = penalty.factor(p)
-        def prox(v): return penalty.unit_prox(v, step * scale)  # noqa: E306,E704
-    else:
-        def prox(v): return np.asarray(penalty.prox(v, step), dtype=np.float64)  # noqa
+    prox_step = _prox_theta(penalty, k, p)
 
     def prox_theta(v):
-        out = v.copy()
-        out[k:] = prox(v[k:])
-        return out
+        return prox_step(v, step)
 
     def grad(theta):
         return A.T @ (_sigmoid(A @ theta) - y) / n
@@ -475,11 +474,6 @@ def _solve(X, y, penalty, fit_intercept, w, b, max_iter, tol):
                     x_new = prox_theta(x - step * grad(x))
                     f_new = objective(x_new)
                 f_x = f_new
-            if restart:
-                z, t = x_new, 1.0
-            else:
-                t_new = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * t * t))
-                z = x_new + (t - 1.0) / t_new * (x_new - x)
-                t = t_new
+            z, t = _momentum(x, x_new, t, restart)
             x = x_new
     return x[k:], (x[0] if fit_intercept else 0.0), max_iter, False
