@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._shared import n_equal
 from ._validation import InvalidParameterError, check_array, check_real, check_rng
 
 __all__ = ["mse", "mae", "r2_score", "accuracy", "kfold_splits"]
@@ -118,17 +119,6 @@ def r2_score(y_true, y_pred):
     return 1.0 - float(np.sum((y_true - y_pred) ** 2)) / ss_tot
 
 
-def _labels(out):
-    """Class labels from network outputs of shape (n, k), the one rule of the package:
-    ``logit > 0`` with one output (k = 1), else the argmax over the outputs."""
-    return (out[:, 0] > 0).astype(np.int64) if out.shape[1] == 1 else np.argmax(out, axis=1)
-
-
-def _n_correct(y_true, y_pred):
-    """Number of equal entries: accuracy's numerator (batches add these up)."""
-    return int(np.count_nonzero(y_true == y_pred))
-
-
 def accuracy(y_true, y_pred):
     """Fraction of predictions equal to the labels.
 
@@ -149,7 +139,7 @@ def accuracy(y_true, y_pred):
     0.75
     """
     y_true, y_pred = _pair(y_true, y_pred, "accuracy")
-    return _n_correct(y_true, y_pred) / y_true.size
+    return int(n_equal(y_true, y_pred)) / y_true.size
 
 
 def kfold_splits(n, n_splits=5, *, rng=None):
