@@ -443,8 +443,16 @@ class LedgerEntry:
         >>> import lkcourse as lk
         >>> lk.ledger_entry("ch1/degree-10-never-best").percent().endswith(" %")
         True
+
+        A rate that is not all or nothing never prints as 100 % or 0 %: 199 of 200 is
+        "99.5 %", not "100 %".
         """
-        return f"{100 * self.value:.{digits}f} %"
+        text = f"{100 * self.value:.{digits}f}"
+        if self.kind == "rate" and 0 < self.value < 1:
+            while float(text) in (0.0, 100.0) and digits < 6:
+                digits += 1
+                text = f"{100 * self.value:.{digits}f}"
+        return f"{text} %"
 
     def text(self, digits=2):
         """One-line summary of the measurement.

@@ -136,3 +136,12 @@ def test_runner_gives_the_same_ledger_for_any_number_of_processes():
     exp_id = next(e.id for e in lk.EXPERIMENTS.values() if e.claims)
     tasks = [(exp_id, 0), (exp_id, 1)]
     assert runner.collect(tasks, 1) == runner.collect(tasks, 2)
+
+
+@pytest.mark.parametrize("k, n, expected", [(199, 200, "99.5 %"), (1, 200, "0.5 %"),
+                                            (200, 200, "100 %"), (0, 200, "0 %"),
+                                            (149, 200, "74 %"), (1, 2000, "0.1 %")])
+def test_percent_never_rounds_a_partial_rate_to_all_or_nothing(k, n, expected):
+    from lkcourse.claims import LedgerEntry
+    e = LedgerEntry({"id": "t/x", "kind": "rate", "k": k, "n": n, "value": k / n})
+    assert e.percent() == expected

@@ -159,7 +159,7 @@ def _section_ref(doc, label):
 
 def _measured(e):
     if e.kind == "rate":
-        return (f"{e.k} of {e.n} ({100 * e.value:.0f} %; "
+        return (f"{e.k} of {e.n} ({e.percent()}; "
                 f"{100 * e.lo:.0f}\u2013{100 * e.hi:.0f} %)")
     digits = 3 if max(abs(e.lo), abs(e.hi)) < 10 else 1
     return (f"mean {e.value:.{digits}f} ({e.lo:.{digits}f}\u2013{e.hi:.{digits}f}), "

@@ -188,8 +188,10 @@ def lambda_experiment(seed):
     val = np.mean((path["predict"](xv) - yv[:, None]) ** 2, axis=0)[1:]
     test = NOISE**2 + excess_error(path["predict"])
     chosen = test[1 + np.argmin(val)]
+    i = np.argmin(val)                    # the validation curve's minimum, inside the grid?
     return {"chosen / no penalty": chosen / test[0],
-            "chosen / degree 3": chosen / (NOISE**2 + excess_error(fit_poly(3, x, y)))}
+            "chosen / degree 3": chosen / (NOISE**2 + excess_error(fit_poly(3, x, y))),
+            "validation minimum inside": float(0 < i < val.size - 1)}
 
 
 def stability_experiment(seed):
@@ -240,6 +242,10 @@ LAMBDA.claim("ch1/chosen-beats-none", lambda d: d["chosen / no penalty"] < 1,
 LAMBDA.claim("ch1/chosen-near-degree-3", lambda d: d["chosen / degree 3"] < 1.3,
              says="degree 10 with the validation-chosen lam comes within 30 % of "
                   "degree 3's expected test error", section="sec-overfit-lambda-draws")
+LAMBDA.claim("ch1/validation-u", lambda d: d["validation minimum inside"] == 1,
+             says="the validation error of degree 10 falls and then rises along the lam "
+                  "grid: its minimum is inside the grid, not at either end",
+             section="sec-overfit-ucurve")
 LAMBDA.claim("ch1/chosen-beats-degree-3", lambda d: d["chosen / degree 3"] < 1,
              says="degree 10 with the validation-chosen lam beats degree 3 only on a "
                   "minority of draws", section="sec-overfit-lambda-draws",
@@ -269,7 +275,7 @@ LEARNING.claim("ch1/fixed-hurts-large-n", lambda d: d["fixed 1000"] > d["none 10
 LEARNING.claim("ch1/top-leverage-at-an-end", lambda d: d["top leverage at an end"] == 1,
                says="at n = 20 and the lam leave-one-out picks, the largest leverage "
                     "S_ii belongs to the training point with the smallest or the largest x",
-               section="sec-overfit-stability")
+               section="sec-overfit-loo")
 LEARNING.claim("ch1/loo-lam-falls", lambda d: d["loo lam 1000"] < d["loo lam 20"],
                says="the lam leave-one-out chooses is smaller at n = 1000 than at n = 20",
                section="sec-overfit-learning")
