@@ -319,11 +319,13 @@ NET.claim("ch4/net-prox-zeros",
           lambda d: (d["L0.5 prox: exactly 0"] > 0.3) & (d["L1 prox: exactly 0"] > 0.3),
           says="proximal L0.5 and proximal L1 set more than 30 % of the weights to "
                "exactly 0", section="lk-network")
-NET.claim("ch4/net-prox-zero-l05", lambda d: d["L0.5 prox: exactly 0"], kind="mean",
-          says="the fraction of weights proximal L0.5 sets to exactly 0",
+# rates, not means: the fractions have a long lower tail (a draw at 0.45 for L0.5, 0.13
+# for L1 in 2,000), which a block mean of 10 draws cannot be bounded against
+NET.claim("ch4/net-prox-zero-l05", lambda d: d["L0.5 prox: exactly 0"] > 0.8,
+          says="proximal L0.5 sets more than 80 % of the weights to exactly 0",
           section="lk-network")
-NET.claim("ch4/net-prox-zero-l1", lambda d: d["L1 prox: exactly 0"], kind="mean",
-          says="the fraction of weights proximal L1 sets to exactly 0",
+NET.claim("ch4/net-prox-zero-l1", lambda d: d["L1 prox: exactly 0"] > 0.6,
+          says="proximal L1 sets more than 60 % of the weights to exactly 0",
           section="lk-network")
 NET.claim("ch4/net-prox-beats-grad",
           lambda d: d["L0.5 prox: test MSE"] < d["L0.5: test MSE"],
