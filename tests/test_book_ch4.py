@@ -95,12 +95,12 @@ def test_quote_formats_a_rate_claim(field):
 
 
 def test_quote_formats_a_mean_claim():
-    e = lk.ledger_entry("ch4/net-prox-zero-l1")
-    assert ch4.quote("ch4/net-prox-zero-l1", "mean") == f"{e.value:.2f}"
-    assert ch4.quote("ch4/net-prox-zero-l1", "sd") == f"{e.sd:.2f}"
-    assert ch4.quote("ch4/net-prox-zero-l1", "meanpct") == f"{100 * e.value:.0f} %"
+    e = lk.ledger_entry("ch6/sigmoid-gain")
+    assert ch4.quote("ch6/sigmoid-gain", "mean") == f"{e.value:.2f}"
+    assert ch4.quote("ch6/sigmoid-gain", "sd") == f"{e.sd:.2f}"
+    assert ch4.quote("ch6/sigmoid-gain", "meanpct") == f"{100 * e.value:.0f} %"
     with pytest.raises(KeyError):
-        ch4.quote("ch4/net-prox-zero-l1", "median")
+        ch4.quote("ch6/sigmoid-gain", "median")
 
 
 def test_tune_grid_brackets_the_untuned_strengths():
