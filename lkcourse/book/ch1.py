@@ -187,8 +187,8 @@ def lambda_experiment(seed):
     path = ridge_path(x, y, 10, np.concatenate([[0.0], LAMS]))
     val = np.mean((path["predict"](xv) - yv[:, None]) ** 2, axis=0)[1:]
     test = NOISE**2 + excess_error(path["predict"])
-    chosen = test[1 + np.argmin(val)]
-    i = np.argmin(val)                    # the validation curve's minimum, inside the grid?
+    i = np.argmin(val)                    # the validation choice (inside the grid?)
+    chosen = test[1 + i]
     return {"chosen / no penalty": chosen / test[0],
             "chosen / degree 3": chosen / (NOISE**2 + excess_error(fit_poly(3, x, y))),
             "validation minimum inside": float(0 < i < val.size - 1)}
