@@ -337,6 +337,7 @@ NOT_TARGETS = {  # public callables that take no user input of their own
     "style_context": "takes no argument (the course figure style, tests/test_style.py)",
 }
 DELEGATED = {  # public callable -> the test (file::function) that checks its validation
+    "glue": "tests/test_scrapbook.py::test_bad_arguments_are_named",  # 'name': any str key
     "Explorer": "tests/test_explore.py::test_bad_arguments_raise_invalid_parameter_error",
     "penalty_explorer": "tests/test_explorers.py::test_bad_grids_and_arguments_raise",
     "trajectory_explorer": "tests/test_explorers.py::test_bad_grids_and_arguments_raise",

@@ -29,6 +29,7 @@ BOOK_SECTIONS = [
     ("Chapter 5: learning rate and weight decay experiments", ["lr_decay", "probe"]),
     ("Chapter 6: activation spec sheets", ["activation_table"]),
     ("Auto-checked exercises", ["exercises"]),
+    ("Values glued into the prose", ["scrapbook"]),
 ]
 HEAD = """(api-reference)=
 # The `lkcourse` API reference

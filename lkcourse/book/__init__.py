@@ -18,14 +18,16 @@ Every public name of the modules below is re-exported here, flatly: a chapter wr
 - ``activation_table`` (chapter 6): the activation spec sheets, generated from the
   registry;
 - ``exercises`` (every chapter): auto-checked exercises, ``check_answer`` and
-  ``prove_check``.
+  ``prove_check``;
+- ``scrapbook`` (every chapter): ``glue(name, value)``, myst-nb's glue without its imports.
 """
-from . import activation_table, exercises, lr_decay, probe
+from . import activation_table, exercises, lr_decay, probe, scrapbook
 from .activation_table import *  # noqa: F401,F403
 from .exercises import *  # noqa: F401,F403
+from .scrapbook import *  # noqa: F401,F403
 from .lr_decay import *  # noqa: F401,F403
 from .probe import *  # noqa: F401,F403
 from . import ch1, ch2, ch3, ch4, ch5, ch6, ch7, ch8  # noqa: F401,E402  (register the experiments)
 
 __all__ = [name for module in (activation_table, exercises, lr_decay, probe)
-           for name in module.__all__]
+           for name in module.__all__] + scrapbook.__all__

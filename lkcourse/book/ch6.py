@@ -21,31 +21,12 @@ from ..penalties import L2
 from ..training import evaluate, train
 from .activation_table import gaussian_mean
 
-__all__ = ["glue", "streams", "xor_accuracy", "XOR", "DEPTH_SIZES", "depth_gradients",
+__all__ = ["streams", "xor_accuracy", "XOR", "DEPTH_SIZES", "depth_gradients",
            "depth_summary", "DEPTH", "negative_everywhere", "dying_units", "DYING",
            "mean_field_q", "SELU_STARTS", "selu_layer_stats", "selu_summary", "SELU",
            "prelu_shrink", "PRELU", "balance_setup", "balance_run", "unit_strengths"]
 
 DOC = "06_activations"
-
-
-def glue(name, value):
-    """Store ``value`` under ``name`` for the prose (``{glue:text}`name``` in the
-    markdown), exactly as ``myst_nb.glue(name, value, display=False)`` does.
-
-    ``myst_nb.glue`` imports nbformat and, through it, jsonschema, whose format
-    checkers compile dozens of grammars at import: about 3 s of CPU, a fifth of this
-    chapter's budget. This writes the same output with IPython alone: a display of the
-    value's mime bundle under the ``application/papermill.record/`` prefix, with the
-    ``scrapbook`` metadata that the book's build reads."""
-    from IPython.core.formatters import format_display_data
-    from IPython.display import display
-    prefix = "application/papermill.record/"
-    if isinstance(value, np.generic):
-        value = value.item()            # 0.5, not np.float64(0.5): the build parses it
-    bundle, metadata = format_display_data(value)
-    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
-    display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
 
 
 def streams(seed, k):
