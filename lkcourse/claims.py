@@ -153,13 +153,16 @@ class Experiment:
         return Claim(id, self, statistic, says=says, section=section, kind=kind,
                      side=side)
 
-    def run(self, *, progress=False):
+    def run(self, *, progress=False, n_jobs=1):
         """Run ``fn`` on the current block's first ``n`` seeds.
 
         Parameters
         ----------
         progress : bool, default False
             Show a progress bar.
+        n_jobs : int >= 1, default 1
+            Processes to run the draws in (:func:`lkcourse.over_seeds`): the same
+            draws, bit for bit, for any value.
 
         Returns
         -------
@@ -176,7 +179,7 @@ class Experiment:
         >>> d.n, d.experiment
         (20, 'ch0/normal-doc')
         """
-        draws = over_seeds(self.fn, self.n, progress=progress)
+        draws = over_seeds(self.fn, self.n, progress=progress, n_jobs=n_jobs)
         draws.experiment = self.id
         return draws
 

@@ -46,7 +46,7 @@ def _as_record(result, seed):
     return record
 
 
-def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False):
+def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False, n_jobs=1):
     r"""Run ``fn(seed)`` for ``n`` seeds of the current seed block and collect the results.
 
     Parameters
@@ -68,6 +68,14 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False):
         writes seeds). An int here is read as ``n``.
     progress : bool
         Show a progress bar over the seeds.
+    n_jobs : int >= 1, default 1
+        Processes to run the draws in. 1: one after another, in this process. More:
+        that many worker processes (joblib's loky), stopped at the end, for an ``fn`` that takes seconds per
+        draw; the draws are independent, so the result is the same, bit for bit, as
+        with 1 (``tests/test_sweeps.py`` checks it). The workers import ``fn``'s module
+        afresh: a module constant you changed in this session (say
+        ``lk.book.ch7.EPOCHS``) is not changed there, so run with ``n_jobs=1`` after
+        such a change.
 
     Returns
     -------
@@ -77,14 +85,14 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False):
     Raises
     ------
     InvalidParameterError
-        If ``fn`` is not callable, ``n``, ``start`` or ``seeds`` is not valid, or
+        If ``fn`` is not callable, ``n``, ``start``, ``seeds`` or ``n_jobs`` is not valid, or
         ``fn`` returns something other than real numbers or different names for
         different seeds.
 
     Notes
     -----
-    The seeds are run in order, in this process, so the result does not depend on the
-    number of cores. A claim the book makes "on k of n draws" is measured by the claims
+    Each draw depends on its seed only: the result does not depend on ``n_jobs`` or on
+    the number of cores. A claim the book makes "on k of n draws" is measured by the claims
     ledger (:mod:`lkcourse.claims`) on hundreds of draws; the notebook checks it on its
     block with :func:`lkcourse.check_claims`.
 
@@ -125,21 +133,68 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False):
         block = None
     if not isinstance(progress, (bool, np.bool_)):
         fail("progress", owner, "True or False", progress)
+    if (not isinstance(n_jobs, numbers.Integral) or isinstance(n_jobs, (bool, np.bool_))
+            or n_jobs < 1):
+        fail("n_jobs", owner, "an int >= 1", n_jobs)
+    if n_jobs == 1:
+        results = (fn(seed) for seed in seeds)
+    else:
+        results = _workers(min(int(n_jobs), len(seeds))).map(fn, seeds)   # in seed order
+    bar = progress_bar(total=len(seeds), desc="seeds", unit="seed") if progress else None
     records = []
-    iterator = progress_bar(seeds, desc="seeds", unit="seed") if progress else seeds
-    for seed in iterator:
-        record = _as_record(fn(seed), seed)
-        if records and record.keys() != records[0].keys():
-            raise InvalidParameterError(
-                "The 'fn' parameter of over_seeds must return the same names for every "
-                f"seed. Got {sorted(record)} for seed {seed} instead of "
-                f"{sorted(records[0])}.")
-        records.append(record)
+    try:
+        for seed, result in zip(seeds, results):
+            if bar is not None:
+                bar.update(1)
+            record = _as_record(result, seed)
+            if records and record.keys() != records[0].keys():
+                raise InvalidParameterError(
+                    "The 'fn' parameter of over_seeds must return the same names for "
+                    f"every seed. Got {sorted(record)} for seed {seed} instead of "
+                    f"{sorted(records[0])}.")
+            records.append(record)
+    finally:
+        if bar is not None:
+            bar.close()
+        if n_jobs > 1:
+            _stop_workers()
     names = tuple(records[0])
     values = {name: np.array([r[name] for r in records]) for name in names}
     draws = Draws(seeds, values)
     draws.block = block
     return draws
+
+
+def _workers(n):
+    """``n`` worker processes (loky's, as joblib uses; they take functions defined in a
+    notebook too), each with ``cpu_count // n`` BLAS threads, as joblib gives them, and
+    this process's seed block (an ``fn`` that calls ``lk.rng(k)`` gets the same draws)."""
+    import os
+    from joblib.externals.loky import get_reusable_executor
+    threads = str(max(1, (os.cpu_count() or 1) // n))
+    return get_reusable_executor(max_workers=n, env={
+        "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
+        "MKL_NUM_THREADS": threads, _seeds.SEED_BLOCK_ENV: str(_seeds.seed_block())})
+
+
+def _stop_workers():
+    """Stop the worker processes and the two resource trackers they started.
+
+    Left running, these children delay a Jupyter kernel's shutdown by about 2 s (it
+    signals its children and waits; the trackers ignore SIGTERM). Each restarts on
+    demand. ``_stop`` is the trackers' own shutdown (CPython's and loky's); where a
+    version lacks it, only the delay remains."""
+    import multiprocessing.resource_tracker as mp_tracker
+    from joblib.externals.loky import get_reusable_executor
+    from joblib.externals.loky.backend import resource_tracker as loky_tracker
+    get_reusable_executor(reuse=True).shutdown(wait=True)
+    for module in (loky_tracker, mp_tracker):
+        stop = getattr(getattr(module, "_resource_tracker", None), "_stop", None)
+        if stop is not None:
+            try:
+                stop()
+            except Exception:  # pragma: no cover (a tracker that is gone already)
+                pass
 
 
 class Draws:

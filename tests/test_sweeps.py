@@ -121,3 +121,61 @@ def test_bad_queries():
         d.summary(digits=-1)
     with pytest.raises(lk.InvalidParameterError, match="'progress' parameter"):
         lk.over_seeds(experiment, seeds=2, progress="yes")
+
+
+@pytest.fixture
+def no_workers_left():
+    """Shut joblib's reusable worker pool after each test: its processes keep the
+    sys.path they started with (tests/test_claims.py imports tools/ by path)."""
+    yield
+    from joblib.externals.loky import get_reusable_executor
+    get_reusable_executor().shutdown(wait=True)
+
+
+def _training_draw(seed):
+    """A draw with a network's training in it (float work that a worker process
+    must reproduce bit for bit)."""
+    X, y = lk.datasets.moons(30, noise=0.3, rng=seed)
+    net = lk.MLP([2, 8, 1], "relu", dropout=0.2, rng=seed)
+    h = lk.train(net, X, y, optimizer=lk.Adam(0.01), loss="bce", epochs=20, rng=seed)
+    return {"loss": h.train_loss[-1], "w": float(net.params["W1"][0, 0])}
+
+
+def test_worker_processes_give_the_same_draws_bit_for_bit(no_workers_left):
+    serial = lk.over_seeds(_training_draw, seeds=[5, 2, 9, 4])
+    parallel = lk.over_seeds(_training_draw, seeds=[5, 2, 9, 4], n_jobs=2, progress=True)
+    assert parallel.seeds == serial.seeds and parallel.names == serial.names
+    for name in serial.names:
+        assert_array_equal(parallel[name], serial[name])          # exactly, not close
+    # the chapter 7 experiment the notebook runs in two processes
+    from lkcourse.book import ch7
+    one = lk.over_seeds(ch7.compare_methods, 2)
+    two = lk.over_seeds(ch7.compare_methods, 2, n_jobs=2)
+    assert {k: list(one[k]) for k in one.names} == {k: list(two[k]) for k in two.names}
+
+
+def _block_draw(seed):
+    return {"x": lk.rng(3).random() + seed}
+
+
+def test_workers_use_this_process_s_seed_block(no_workers_left):
+    with lk.use_seed_block(5):
+        serial = lk.over_seeds(_block_draw, 3)
+        parallel = lk.over_seeds(_block_draw, 3, n_jobs=2)
+    assert_array_equal(parallel["x"], serial["x"])
+    assert serial.seeds[0] == 5 * lk.SLOTS_PER_BLOCK
+
+
+def test_worker_results_are_checked_like_serial_ones(no_workers_left):
+    with pytest.raises(lk.InvalidParameterError, match="same names"):
+        lk.over_seeds(_names_change, seeds=[0, 1], n_jobs=2)
+
+
+def _names_change(seed):
+    return {"a": 1.0} if seed == 0 else {"b": 1.0}
+
+
+@pytest.mark.parametrize("n_jobs", [0, -1, 2.5, "2", None, True])
+def test_bad_n_jobs(n_jobs):
+    with pytest.raises(lk.InvalidParameterError, match="'n_jobs' parameter of over_seeds"):
+        lk.over_seeds(experiment, 3, n_jobs=n_jobs)

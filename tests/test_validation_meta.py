@@ -251,6 +251,7 @@ BAD = {  # parameter name -> bad values (the same meaning wherever the name appe
     "batch_size": [0, 2.5, "8"],
     "validation": [X, (X,), "val"],
     "progress": FLAG,
+    "n_jobs": [0, -1, 2.5, "2", None, True],
     "patience": [0, 1.5, "3"],
     "restore_best": FLAG,
     "eval_train": FLAG,
