@@ -139,10 +139,16 @@ claims-status: $(STAMP)
 blocks: $(STAMP)
 	$(PY) tools/run_blocks.py $(if $(NB),$(NB),book) --blocks $(or $(BLOCKS),1001 1002 1003 1004) $(if $(ALT),--alt)
 
+# Two workers (pytest-xdist), each with its own Chromium: most of the suite is the
+# browser laying out and checking pages, and one Chromium keeps about one core busy.
 browser: $(STAMP)
-	$(PY) -m pytest tests/browser -q -rs
+	$(PY) -m pytest tests/browser -q -rs -n 2
 
-test: unit notebooks browser
+# The unit tests take the core the held-out run frees while the strict build finishes
+# (three jobs, two at a time); the browser tests need the built book, so they come last.
+test: $(STAMP)
+	@$(MAKE) --no-print-directory -j2 --output-sync=target strict-build nbval-heldout unit
+	@$(MAKE) --no-print-directory browser
 
 # The PDF: Jupyter Book's pdflatex builder (xelatex through sphinx-jupyterbook-latex) on
 # Debian's TeX Live, offline. pdf-deps installs what pip cannot, as .ci/run installs chromium.

@@ -227,6 +227,61 @@ THIN_CODE_JS = """() => {
   return n;
 }"""
 
+# axe's colour-contrast check finds the background behind each text element (about 1.5
+# ms each; the API page has 13,000 of them). Its outcome depends only on the element's
+# colour, font size, weight and text shadow and on the backgrounds (colours, images,
+# opacity, blend, filter) of its ancestors up to the first opaque one: elements that agree
+# on all of these agree on the result. So the colour rules check the first three elements
+# of each such style per page (1,100 styles on the API page); the others are made
+# invisible (visibility: hidden, so nothing moves; their child elements stay visible).
+# An element in a positioned (absolute, fixed, sticky) box is never grouped: what lies
+# behind it is not its ancestors. test_contrast_dedupe_keeps_every_distinct_style checks
+# that a low-contrast text in each distinct style is still reported.
+DEDUPE_CONTRAST_JS = """(keepPer) => {
+  const chain = new Map(); let boxes = 0;
+  // a box clipped to nothing (MathJax's screen-reader copy of each equation) hides its text
+  const clipped = (cs) => cs.clip !== 'auto' || cs.clipPath !== 'none';
+  const bg = (el) => {
+    if (!el || el.nodeType !== 1) return '';
+    if (chain.has(el)) return chain.get(el);
+    const cs = getComputedStyle(el);
+    const positioned = cs.position !== 'static' && cs.position !== 'relative';
+    const effects = cs.opacity !== '1' || cs.mixBlendMode !== 'normal' || cs.filter !== 'none';
+    let v;
+    if (cs.backgroundColor === 'rgba(0, 0, 0, 0)' && cs.backgroundImage === 'none'
+        && !effects && !positioned) {
+      v = bg(el.parentElement);                // adds nothing to what lies behind
+    } else {
+      const own = [cs.backgroundColor, cs.backgroundImage, cs.opacity, cs.mixBlendMode,
+                   cs.filter, !positioned ? '' : clipped(cs) ? 'clipped' : 'box' + boxes++].join(',');
+      const opaque = cs.backgroundColor.startsWith('rgb(') && cs.backgroundImage === 'none'
+                     && !effects;
+      v = opaque ? own : own + '>' + bg(el.parentElement);
+    }
+    chain.set(el, v);
+    return v;
+  };
+  const seen = new Map(), dups = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    let has = false;
+    for (const n of el.childNodes) if (n.nodeType === 3 && n.textContent.trim()) { has = true; break; }
+    if (!has) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility !== 'visible') continue;
+    const key = [cs.color, cs.fontSize, cs.fontWeight, cs.textShadow, bg(el)].join('|');
+    const k = (seen.get(key) || 0) + 1; seen.set(key, k);
+    if (k > keepPer) dups.push(el);
+  }
+  const dup = new Set(dups), restore = [];
+  for (const el of dups)                     // read every style before changing any
+    for (const c of el.children)
+      if (!dup.has(c) && getComputedStyle(c).visibility === 'visible') restore.push(c);
+  for (const el of dups) el.style.visibility = 'hidden';   // its own text; same layout
+  for (const c of restore) c.style.visibility = 'visible';
+  return {keys: seen.size, hidden: dups.length};
+}"""
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
 AXE_RUN_JS = """async (opts) => {
   const r = await axe.run(document, opts);
   return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -235,15 +290,14 @@ AXE_RUN_JS = """async (opts) => {
     count: v.nodes.length}));
 }"""
 
-# light mode: every rule (the experimental "label in name" included); dark mode: the
-# rules whose outcome depends on colour (the markup is the same in both modes)
-AXE_OPTIONS = {
-    "light": {"resultTypes": ["violations"],
+# light mode: every rule (the experimental "label in name" included), the colour rules
+# after DEDUPE_CONTRAST_JS; dark mode: the colour rules only (the markup is the same in
+# both modes)
+AXE_MARKUP = {"resultTypes": ["violations"],
               "rules": {"region": {"enabled": False},
-                        "label-content-name-mismatch": {"enabled": True}}},
-    "dark": {"resultTypes": ["violations"],
-             "runOnly": {"type": "rule", "values": ["color-contrast", "link-in-text-block"]}},
-}
+                        "label-content-name-mismatch": {"enabled": True},
+                        **{rule: {"enabled": False} for rule in COLOUR_RULES}}}
+AXE_COLOUR = {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": COLOUR_RULES}}
 
 
 # LKCOURSE_AXE=light skips the dark-mode pass (half the cost), =off skips axe
@@ -264,7 +318,9 @@ def test_axe_no_serious_or_critical_violation(browser, html_dir, screenshot_dir,
         page.screenshot(path=str(screenshot_dir / f"{name.replace('/', '_')}-desktop-{theme}.png"))
         page.evaluate(THIN_CODE_JS)
         page.evaluate(axe)
-        violations = page.evaluate(AXE_RUN_JS, AXE_OPTIONS[theme])
+        violations = page.evaluate(AXE_RUN_JS, AXE_MARKUP) if theme == "light" else []
+        page.evaluate(DEDUPE_CONTRAST_JS, 3)
+        violations += page.evaluate(AXE_RUN_JS, AXE_COLOUR)
     finally:
         ctx.close()
     report = screenshot_dir.parent / "axe"
@@ -277,6 +333,38 @@ def test_axe_no_serious_or_critical_violation(browser, html_dir, screenshot_dir,
     rest = sorted({f"{v['id']} ({v['impact']}, {v['count']})" for v in violations})
     _known("axe_content", f"{name}-{theme}", len(rest),
            f"axe, {theme} mode, {name}, minor/moderate: {rest}")
+
+
+def test_contrast_dedupe_keeps_every_distinct_style(browser, tmp_path):
+    """Low-contrast text in three distinct styles, each repeated, and a unique one inside
+    a repeated one: after the dedupe axe still reports every style (three elements of
+    each) and the unique one."""
+    grey = "color:#aaa"
+    html = ("<!doctype html><html lang='en'><title>t</title><body><main>"
+            + f"<p style='{grey}'>same grey text</p>" * 40
+            + f"<div style='background:#ddd'><p style='{grey}'>grey on grey</p></div>" * 5
+            + f"<p style='{grey};font-size:30px'>big grey</p>" * 5
+            + f"<p style='{grey}'>again <span style='color:#bbb'>lighter inside</span></p>"
+            + "<p>plain black text</p>" * 20 + "</main></body></html>")
+    (tmp_path / "t.html").write_text(html)
+    nodes_js = """async () => (await axe.run(document, {runOnly: {type: 'rule',
+        values: ['color-contrast']}, resultTypes: ['violations']})).violations
+        .flatMap(v => v.nodes.map(n => n.html))"""
+    page = browser.new_page()
+    try:
+        page.goto((tmp_path / "t.html").as_uri())
+        page.evaluate(_axe_script())
+        before = page.evaluate(nodes_js)
+        hidden = page.evaluate(DEDUPE_CONTRAST_JS, 3)["hidden"]
+        after = page.evaluate(nodes_js)
+    finally:
+        page.close()
+    assert len(before) == 40 + 5 + 5 + 1 + 1          # the "again" paragraph and its span
+    assert hidden == (41 - 3) + (5 - 3) + (5 - 3) + (20 - 3)
+    counts = {s: sum(s in h for h in after) for s in
+              ("same grey", "grey on grey", "big grey", "lighter inside", "again")}
+    assert counts == {"same grey": 3, "grey on grey": 3, "big grey": 3,
+                      "lighter inside": 1, "again": 0}, counts   # "again": 41st of its style
 
 
 # --- phone screenshots ------------------------------------------------------------------------
