@@ -70,12 +70,13 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False, n_jobs=1):
         Show a progress bar over the seeds.
     n_jobs : int >= 1, default 1
         Processes to run the draws in. 1: one after another, in this process. More:
-        that many worker processes (joblib's loky), stopped at the end, for an ``fn`` that takes seconds per
-        draw; the draws are independent, so the result is the same, bit for bit, as
-        with 1 (``tests/test_sweeps.py`` checks it). The workers import ``fn``'s module
-        afresh: a module constant you changed in this session (say
-        ``lk.book.ch7.EPOCHS``) is not changed there, so run with ``n_jobs=1`` after
-        such a change.
+        that many worker processes (joblib's loky), stopped at the end; worth it for
+        an ``fn`` that takes a second or more per draw. The draws are independent, so
+        the result is the same, bit for bit, as with 1 (``tests/test_sweeps.py``
+        checks it). The workers get this process's seed block and environment, and
+        import ``fn``'s module afresh: a module constant you changed in this session
+        (say ``lk.book.ch7.EPOCHS``) is not changed there, so run with ``n_jobs=1``
+        after such a change.
 
     Returns
     -------
@@ -85,16 +86,16 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False, n_jobs=1):
     Raises
     ------
     InvalidParameterError
-        If ``fn`` is not callable, ``n``, ``start``, ``seeds`` or ``n_jobs`` is not valid, or
-        ``fn`` returns something other than real numbers or different names for
-        different seeds.
+        If ``fn`` is not callable, ``n``, ``start``, ``seeds`` or ``n_jobs`` is not
+        valid, or ``fn`` returns something other than real numbers or different names
+        for different seeds.
 
     Notes
     -----
     Each draw depends on its seed only: the result does not depend on ``n_jobs`` or on
-    the number of cores. A claim the book makes "on k of n draws" is measured by the claims
-    ledger (:mod:`lkcourse.claims`) on hundreds of draws; the notebook checks it on its
-    block with :func:`lkcourse.check_claims`.
+    the number of cores. A claim the book makes "on k of n draws" is measured by the
+    claims ledger (:mod:`lkcourse.claims`) on hundreds of draws; the notebook checks it
+    on its block with :func:`lkcourse.check_claims`.
 
     Examples
     --------
@@ -167,14 +168,17 @@ def over_seeds(fn, n=20, *, start=0, seeds=None, progress=False, n_jobs=1):
 
 def _workers(n):
     """``n`` worker processes (loky's, as joblib uses; they take functions defined in a
-    notebook too), each with ``cpu_count // n`` BLAS threads, as joblib gives them, and
-    this process's seed block (an ``fn`` that calls ``lk.rng(k)`` gets the same draws)."""
+    notebook too) with this process's environment and seed block (an ``fn`` that calls
+    ``lk.rng(k)`` gets the same draws). A BLAS thread count this process does not set
+    is ``cpu_count // n`` there, as joblib sets it, so the workers do not oversubscribe
+    the cores."""
     import os
     from joblib.externals.loky import get_reusable_executor
     threads = str(max(1, (os.cpu_count() or 1) // n))
-    return get_reusable_executor(max_workers=n, env={
-        "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads,
-        "MKL_NUM_THREADS": threads, _seeds.SEED_BLOCK_ENV: str(_seeds.seed_block())})
+    env = {var: threads for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                    "MKL_NUM_THREADS") if var not in os.environ}
+    env[_seeds.SEED_BLOCK_ENV] = str(_seeds.seed_block())
+    return get_reusable_executor(max_workers=n, env=env)
 
 
 def _stop_workers():
